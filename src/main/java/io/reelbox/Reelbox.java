@@ -1,0 +1,2 @@
+package io.reelbox;
+public class Reelbox { public static void main(String[] a) {} }

@@ -1,0 +1,98 @@
+package io.reelbox.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * Typed, live view of the settings. Values are looked up on every call rather than cached, so a tunable edited in
+ * {@code routes/reelbox.properties} takes effect on the next job step without restarting anything.
+ */
+public final class Settings {
+
+    private final Function<String, Optional<String>> lookup;
+
+    public Settings(Function<String, Optional<String>> lookup) {
+        this.lookup = lookup;
+    }
+
+    public static Settings of(CamelContext context) {
+        return new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
+    }
+
+    /** For tests and tools: a fixed map, with unknown keys falling back to {@code defaults}. */
+    public static Settings of(Map<String, String> values, Settings defaults) {
+        return new Settings(key -> values.containsKey(key)
+                ? Optional.of(values.get(key)) : defaults == null ? Optional.empty() : defaults.lookup.apply(key));
+    }
+
+    public String get(String key) {
+        return lookup.apply(key).map(String::trim)
+                .orElseThrow(() -> new IllegalStateException("Missing setting '" + key + "' (see application.properties)"));
+    }
+
+    public String get(String key, String fallback) {
+        return lookup.apply(key).map(String::trim).orElse(fallback);
+    }
+
+    public int integer(String key) {
+        String raw = get(key);
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Setting '" + key + "' must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    public long bytes(String key) {
+        return parseBytes(key, get(key));
+    }
+
+    public Duration duration(String key) {
+        return parseDuration(key, get(key));
+    }
+
+    public Path path(String key) {
+        return Path.of(get(key)).toAbsolutePath().normalize();
+    }
+
+    public boolean flag(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    /** Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}; a bare number is ms. */
+    public static Duration parseDuration(String key, String raw) {
+        try {
+            long ms = TimeUtils.toMilliSeconds(raw.trim());
+            if (ms < 0) {
+                throw new IllegalArgumentException("negative");
+            }
+            return Duration.ofMillis(ms);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Setting '" + key + "' must be a duration such as 500ms, 30s or 2m, got '" + raw + "'");
+        }
+    }
+
+    /** Sizes: {@code 500MB}, {@code 2GB}, {@code 1024}. Decimal units, as the vendor states its 500 MB limit. */
+    public static long parseBytes(String key, String raw) {
+        String s = raw.trim().toUpperCase();
+        long unit = 1;
+        for (var u : new String[][] {{"GB", "1000000000"}, {"MB", "1000000"}, {"KB", "1000"}, {"B", "1"}}) {
+            if (s.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(s), unit);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Setting '" + key + "' must be a size such as 500MB, got '" + raw + "'");
+        }
+    }
+}
