@@ -21,8 +21,19 @@ public final class Settings {
         this.lookup = lookup;
     }
 
-    public static Settings of(CamelContext context) {
-        return new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
+    /**
+     * The daemon's settings: {@code -Dkey=value}, then the environment ({@code REELBOX_INBOX} for
+     * {@code reelbox.inbox}), then the live tunables file, then {@code application.properties}.
+     */
+    public static Settings of(CamelContext context, Tunables tunables) {
+        return new Settings(key -> Optional.ofNullable(System.getProperty(key))
+                .or(() -> Optional.ofNullable(System.getenv(envName(key))))
+                .or(() -> tunables.get(key))
+                .or(() -> context.getPropertiesComponent().resolveProperty(key)));
+    }
+
+    public static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** For tests and tools: a fixed map, with unknown keys falling back to {@code defaults}. */

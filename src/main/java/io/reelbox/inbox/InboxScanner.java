@@ -1,0 +1,289 @@
+package io.reelbox.inbox;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.reelbox.failure.Failure;
+import io.reelbox.failure.JobFailure;
+
+/**
+ * Finds jobs in the inbox that are ready and claims them by moving their files into
+ * {@code inbox/.processing/<job-id>/}. The move is the claim: once a sidecar has left the inbox no second scan or
+ * second daemon can start it again. Runs on one thread (the intake timer).
+ */
+public final class InboxScanner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxScanner.class);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+    private static final List<String> FOLDER_SIDECARS = List.of("job.yaml", "job.yml", "job.json", "job.txt");
+
+    /** Where things live; see the inbox contract in README.md. */
+    public record Layout(Path inbox) {
+        public Path processing() {
+            return inbox.resolve(".processing");
+        }
+
+        public Path done() {
+            return inbox.resolve(".done");
+        }
+
+        public Path failed() {
+            return inbox.resolve(".failed");
+        }
+    }
+
+    /** The tunables one scan uses, read fresh for every scan. */
+    public record Rules(Duration stableFor, Duration mediaTimeout, int maxPromptLength) {
+    }
+
+    private record Candidate(String name, boolean folder, Path base, Path sidecar, JobFailure problem) {
+    }
+
+    private final Layout layout;
+    private final Clock clock;
+    private final Stability stability = new Stability();
+    private final Map<Path, Instant> firstSeen = new HashMap<>();
+
+    public InboxScanner(Layout layout, Clock clock) {
+        this.layout = layout;
+        this.clock = clock;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public static boolean ignored(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return name.startsWith(".") || name.startsWith("~") || lower.endsWith(".part") || lower.endsWith(".tmp")
+                || lower.endsWith(".crdownload");
+    }
+
+    /** Claims up to {@code slots} ready jobs, oldest name first. */
+    public List<ClaimedJob> claimReady(int slots, Rules rules) throws IOException {
+        Files.createDirectories(layout.inbox());
+        Instant now = clock.instant();
+        List<ClaimedJob> claimed = new ArrayList<>();
+        List<Path> seenSidecars = new ArrayList<>();
+        for (Candidate c : candidates()) {
+            seenSidecars.add(c.sidecar() != null ? c.sidecar() : c.base());
+            if (claimed.size() >= slots) {
+                continue;
+            }
+            try {
+                ClaimedJob job = evaluate(c, rules, now);
+                if (job != null) {
+                    claimed.add(job);
+                    firstSeen.remove(c.sidecar() != null ? c.sidecar() : c.base());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not take job '{}' yet: {}", c.name(), e.toString());
+            }
+        }
+        firstSeen.keySet().retainAll(seenSidecars);
+        stability.endScan();
+        return claimed;
+    }
+
+    private List<Candidate> candidates() throws IOException {
+        List<Candidate> out = new ArrayList<>();
+        for (Path entry : sorted(layout.inbox())) {
+            String name = entry.getFileName().toString();
+            if (ignored(name)) {
+                continue;
+            }
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                List<Path> sidecars = sorted(entry).stream()
+                        .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                        .filter(p -> !ignored(p.getFileName().toString()) && SidecarParser.isSidecarName(p.getFileName().toString()))
+                        .toList();
+                Optional<Path> named = sidecars.stream()
+                        .filter(p -> FOLDER_SIDECARS.contains(p.getFileName().toString().toLowerCase(Locale.ROOT))).findFirst();
+                if (named.isPresent() || sidecars.size() == 1) {
+                    out.add(new Candidate(name, true, entry, named.orElse(sidecars.get(0)), null));
+                } else if (sidecars.size() > 1) {
+                    out.add(new Candidate(name, true, entry, null, new JobFailure(Failure.BAD_SIDECAR, "bad-sidecar",
+                            "folder '" + name + "' holds several sidecars " + sidecars.stream().map(p -> p.getFileName().toString()).toList()
+                                    + "; name the one to use job.yaml")));
+                }
+            } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && SidecarParser.isSidecarName(name)) {
+                out.add(new Candidate(baseName(name), false, layout.inbox(), entry, null));
+            }
+        }
+        return out;
+    }
+
+    private ClaimedJob evaluate(Candidate c, Rules rules, Instant now) throws IOException {
+        Path key = c.sidecar() != null ? c.sidecar() : c.base();
+        firstSeen.putIfAbsent(key, now);
+        if (!stability.isStable(key, now, rules.stableFor()) || c.folder() && !stability.isStable(c.base(), now, rules.stableFor())) {
+            return null;
+        }
+        if (c.problem() != null) {
+            return claim(c, List.of(), null, c.problem());
+        }
+        JobSpec spec;
+        try {
+            spec = new SidecarParser(rules.maxPromptLength()).parse(c.sidecar(), c.name());
+        } catch (JobFailure bad) {
+            return claim(c, List.of(), null, bad);
+        }
+        List<Path> local = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        if (spec.mediaListed()) {
+            for (String entry : spec.media()) {
+                if (JobSpec.isUrl(entry)) {
+                    continue;
+                }
+                Path p = safeResolve(c.base(), entry);
+                if (p == null) {
+                    List<Path> present = new ArrayList<>();
+                    return claim(c, present, null, new JobFailure(Failure.BAD_SIDECAR, "unsafe-path", "media entry '" + entry
+                            + "' points outside the job's folder; use names relative to " + (c.folder() ? "the job folder" : "the inbox")));
+                }
+                if (Files.isRegularFile(p)) {
+                    local.add(p);
+                } else {
+                    missing.add(entry);
+                }
+            }
+            for (String entry : spec.media()) {
+                if (entry.startsWith("file:") || entry.startsWith("ftp:")) {
+                    return claim(c, local, null, new JobFailure(Failure.BAD_SIDECAR, "bad-media-entry",
+                            "media entry '" + entry + "' is neither a file name nor an https:// URL"));
+                }
+            }
+        } else {
+            local.addAll(defaultMedia(c));
+            if (local.isEmpty()) {
+                missing.add(c.folder() ? "any media file in " + c.name() + "/" : c.name() + ".<mp4|mov|jpg|png|mp3|…>");
+            }
+        }
+        if (!missing.isEmpty()) {
+            if (Duration.between(firstSeen.get(c.sidecar()), now).compareTo(rules.mediaTimeout()) >= 0) {
+                return claim(c, local, null, new JobFailure(Failure.MEDIA_MISSING, "media-missing",
+                        "these media did not arrive within " + rules.mediaTimeout().toSeconds() + " s: " + missing));
+            }
+            return null;
+        }
+        for (Path p : local) {
+            if (!stability.isStable(p, now, rules.stableFor())) {
+                return null;
+            }
+        }
+        return claim(c, local, spec, null);
+    }
+
+    /** Media a sidecar gets when it names none: a folder's supported files, or the flat files sharing its name. */
+    private List<Path> defaultMedia(Candidate c) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path p : sorted(c.base())) {
+            String n = p.getFileName().toString();
+            if (ignored(n) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || MediaKind.byName(n).isEmpty()) {
+                continue;
+            }
+            if (c.folder() || baseName(n).equals(c.name())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The file an entry names, or null when it would leave {@code base} (by {@code ..}, an absolute path or a link). */
+    Path safeResolve(Path base, String entry) throws IOException {
+        if (entry.isBlank() || entry.contains("\0") || entry.startsWith("/") || entry.startsWith("\\") || entry.matches("^[A-Za-z]:.*")) {
+            return null;
+        }
+        Path p = base.resolve(entry).normalize();
+        if (!p.startsWith(base)) {
+            return null;
+        }
+        for (String part : base.relativize(p).toString().split("/")) {
+            if (part.equals("..") || ignored(part) && part.startsWith(".")) {
+                return null;
+            }
+        }
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            Path real = p.toRealPath();
+            if (!real.startsWith(layout.inbox().toRealPath()) || real.startsWith(layout.processing().toAbsolutePath())) {
+                return null;
+            }
+            if (Files.isSymbolicLink(p)) {
+                // A link inside the inbox to a file inside the inbox would move only the link; refuse it plainly.
+                return null;
+            }
+        }
+        return p;
+    }
+
+    private ClaimedJob claim(Candidate c, List<Path> media, JobSpec spec, JobFailure problem) throws IOException {
+        String id = c.name().replaceAll("[^\\p{L}\\p{N}._-]+", "_") + "-" + ID_TIME.format(clock.instant())
+                + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        Files.createDirectories(layout.processing());
+        Path work = layout.processing().resolve(id);
+        List<Path> files = new ArrayList<>();
+        Path sidecar = null;
+        if (c.folder()) {
+            Files.move(c.base(), work);
+            try (Stream<Path> walk = Files.walk(work)) {
+                walk.filter(Files::isRegularFile).map(work::relativize).sorted().forEach(files::add);
+            }
+            sidecar = c.sidecar() == null ? null : work.resolve(c.base().relativize(c.sidecar()));
+        } else {
+            Files.createDirectories(work);
+            // The sidecar goes first: once it has left the inbox the job cannot be claimed twice.
+            sidecar = moveInto(c.base(), c.sidecar(), work);
+            files.add(work.relativize(sidecar));
+            for (Path m : media) {
+                if (!Files.exists(m)) {
+                    problem = problem != null ? problem : new JobFailure(Failure.MEDIA_MISSING, "media-missing",
+                            c.base().relativize(m) + " disappeared while the job was being taken");
+                    continue;
+                }
+                files.add(work.relativize(moveInto(c.base(), m, work)));
+            }
+        }
+        List<Path> mediaRel = media.stream().map(m -> c.base().relativize(m)).toList();
+        LOG.info("Job {}: taken from the inbox ({} file(s)){}", id, files.size(), problem == null ? "" : " — refused: " + problem.getMessage());
+        return new ClaimedJob(id, c.name(), c.folder(), work, sidecar, List.copyOf(files), mediaRel, problem == null ? spec : null, problem);
+    }
+
+    private static Path moveInto(Path base, Path file, Path work) throws IOException {
+        Path target = work.resolve(base.relativize(file));
+        Files.createDirectories(target.getParent());
+        return Files.move(file, target);
+    }
+
+    private static List<Path> sorted(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            ds.forEach(out::add);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    static String baseName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+}

@@ -1,0 +1,190 @@
+package io.reelbox.job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.reelbox.failure.Failure;
+import io.reelbox.failure.JobFailure;
+import io.reelbox.inbox.FreeName;
+import io.reelbox.inbox.InboxScanner;
+import io.reelbox.nemo.Credits;
+
+/**
+ * How a job ends. Success: a report next to each video in the outbox, inputs to {@code .done/<job>/}. Failure:
+ * inputs and an {@code error.json} to {@code .failed/<job>/}. A stop: inputs back where the user put them.
+ */
+public final class Outcomes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outcomes.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final InboxScanner.Layout layout;
+    private final Outbox outbox;
+    private final JobStages stages;
+    private final JobRegistry registry;
+
+    public Outcomes(InboxScanner.Layout layout, Outbox outbox, JobStages stages, JobRegistry registry) {
+        this.layout = layout;
+        this.outbox = outbox;
+        this.stages = stages;
+        this.registry = registry;
+    }
+
+    public void succeed(Job job) throws IOException {
+        job.stage = "finish";
+        job.creditsAfter = stages.quietCredits();
+        for (Job.Render r : job.renders) {
+            outbox.publishReport(r.published, JSON.writeValueAsBytes(report(job, r)));
+        }
+        Path done = FreeName.move(job.claimed().workDir(), layout.done(), job.claimed().name(), "");
+        registry.finished(job);
+        LOG.info("Job {}: finished — {} video(s) in {}, inputs in {}", job.id(), job.renders.size(), outbox.dir(), done);
+    }
+
+    public void fail(Job job, Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        JobFailure failure = cause instanceof JobFailure jf ? jf
+                : new JobFailure(Failure.INTERNAL, "internal", String.valueOf(cause), null, cause);
+        try {
+            if (failure.failure() == Failure.STOPPED) {
+                giveBack(job);
+                return;
+            }
+            Path work = job.claimed().workDir();
+            FreeName.place(work, "error", ".json", target -> Files.write(target, JSON.writeValueAsBytes(error(job, failure)),
+                    java.nio.file.StandardOpenOption.CREATE_NEW));
+            Path failed = FreeName.move(work, layout.failed(), job.claimed().name(), "");
+            LOG.error("Job {}: failed at {} [{}] {} — inputs and error.json in {}", job.id(), job.stage(), failure.code(),
+                    failure.getMessage(), failed);
+            if (failure.failure() == Failure.INTERNAL && cause != null) {
+                LOG.debug("Job {}: internal error", job.id(), cause);
+            }
+        } catch (IOException e) {
+            LOG.error("Job {}: failed at {} ({}), and its inputs could not be moved to .failed ({}); they stay in {}",
+                    job.id(), job.stage(), failure.getMessage(), e.getMessage(), job.claimed().workDir());
+        } finally {
+            registry.finished(job);
+        }
+    }
+
+    /** Puts a stopped job's files back in the inbox so the next start runs it again. */
+    private void giveBack(Job job) throws IOException {
+        Path work = job.claimed().workDir();
+        if (job.claimed().folderJob()) {
+            Path home = layout.inbox().resolve(job.claimed().name());
+            if (!Files.exists(home)) {
+                Files.move(work, home);
+                LOG.info("Job {}: stopped; inputs put back in {}", job.id(), home);
+                return;
+            }
+        } else {
+            boolean allBack = true;
+            for (Path rel : job.claimed().files()) {
+                Path home = layout.inbox().resolve(rel);
+                if (Files.exists(home)) {
+                    allBack = false;
+                    continue;
+                }
+                Files.createDirectories(home.getParent());
+                Files.move(work.resolve(rel), home);
+            }
+            if (allBack) {
+                deleteEmptyDirs(work);
+                LOG.info("Job {}: stopped; inputs put back in the inbox", job.id());
+                return;
+            }
+        }
+        // Something new took an input's old name meanwhile: never overwrite it; park the rest in .failed.
+        JobFailure f = new JobFailure(Failure.STOPPED, "stopped", "Reelbox stopped during " + job.stage()
+                + " and new files had taken the inputs' names in the inbox");
+        Files.write(work.resolve("error.json"), JSON.writeValueAsBytes(error(job, f)));
+        FreeName.move(work, layout.failed(), job.claimed().name(), "");
+    }
+
+    private static void deleteEmptyDirs(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (Files.isDirectory(p)) {
+                    try (var list = Files.list(p)) {
+                        if (list.findAny().isEmpty()) {
+                            Files.delete(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    ObjectNode error(Job job, JobFailure f) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("job", job.claimed().name()).put("job_id", job.id()).put("stage", job.stage()).put("code", f.code())
+                .put("error", f.failure().name().toLowerCase().replace('_', '-')).put("message", f.getMessage())
+                .put("hint", f.hint()).put("attempts", job.attempts.count()).put("failed_at", Instant.now().toString());
+        if (job.sessionId != null) {
+            n.put("session_id", job.sessionId);
+        }
+        ArrayNode renders = n.putArray("render_ids");
+        job.renders.stream().filter(r -> r.renderId != null).forEach(r -> renders.add(r.renderId));
+        ArrayNode files = n.putArray("inputs");
+        job.claimed().files().forEach(p -> files.add(p.toString()));
+        return n;
+    }
+
+    ObjectNode report(Job job, Job.Render main) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("job", job.claimed().name()).put("job_id", job.id()).put("status", "completed")
+                .put("video", main.published.getFileName().toString())
+                .put("task_id", job.taskId).put("session_id", job.sessionId).put("sessions_used", job.sessions)
+                .put("started_at", job.startedAt().toString()).put("finished_at", Instant.now().toString())
+                .put("attempts", job.attempts.count());
+        ArrayNode renders = n.putArray("renders");
+        for (Job.Render r : job.renders) {
+            ObjectNode o = renders.addObject();
+            o.put("video", r.published == null ? null : r.published.getFileName().toString()).put("render_id", r.renderId)
+                    .put("prompt", r.prompt).put("size_bytes", r.size).put("duration_seconds", r.durationSeconds)
+                    .put("stream_dropped", r.streamDropped);
+            ArrayNode replies = o.putArray("agent_replies");
+            r.replies.forEach(replies::add);
+            if (r.summary != null) {
+                o.put("change_summary", r.summary);
+            }
+            if (!r.failedRenderIds.isEmpty()) {
+                ArrayNode failedIds = o.putArray("failed_render_ids");
+                r.failedRenderIds.forEach(failedIds::add);
+            }
+        }
+        ArrayNode inputs = n.putArray("inputs");
+        for (Job.Input in : job.inputs) {
+            inputs.addObject().put("name", in.name()).put("size_bytes", in.size()).put("sha256", in.sha256());
+        }
+        ArrayNode uploaded = n.putArray("uploaded");
+        job.uploaded.forEach(u -> uploaded.addObject().put("filename", u.filename()).put("file_type", u.fileType())
+                .put("duration", u.duration()).put("width", u.width()).put("height", u.height()));
+        ObjectNode timings = n.putObject("timings_ms");
+        job.timings.forEach(timings::put);
+        ObjectNode credits = n.putObject("credits");
+        credits.set("before", credits(job.creditsBefore));
+        credits.set("after", credits(job.creditsAfter));
+        return n;
+    }
+
+    private static ObjectNode credits(Credits c) {
+        if (c == null) {
+            return null;
+        }
+        return JSON.createObjectNode().put("available", c.available()).put("frozen", c.frozen()).put("total", c.total());
+    }
+
+}

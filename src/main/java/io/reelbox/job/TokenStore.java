@@ -1,0 +1,150 @@
+package io.reelbox.job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.reelbox.config.Settings;
+import io.reelbox.nemo.AnonymousToken;
+import io.reelbox.nemo.ApiException;
+import io.reelbox.nemo.NemoClient;
+
+/**
+ * The API token: the configured one ({@code reelbox.api.token}, by default {@code NEMO_TOKEN}), or an anonymous
+ * token cached in {@code <work-dir>/token.json} with the client id it was issued to. The vendor issues about one
+ * anonymous token per client id per week, so both survive restarts. The file is owner-only (0600).
+ */
+public final class TokenStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final Settings settings;
+    private final NemoClient client;
+    private final Path file;
+    private String clientId;
+    private String token;
+    private String userId;
+    private Instant expiresAt;
+
+    public TokenStore(Settings settings, NemoClient client, Path workDir) {
+        this.settings = settings;
+        this.client = client;
+        this.file = workDir.resolve("token.json");
+    }
+
+    public boolean configured() {
+        return !settings.get("reelbox.api.token", "").isBlank();
+    }
+
+    /** The anonymous user's id, for the registration link; empty when unknown or a token is configured. */
+    public synchronized String userId() {
+        load();
+        return userId == null ? "" : userId;
+    }
+
+    public synchronized String current() {
+        String configuredToken = settings.get("reelbox.api.token", "");
+        if (!configuredToken.isBlank()) {
+            return configuredToken;
+        }
+        load();
+        if (token != null && (expiresAt == null || Instant.now().isBefore(expiresAt.minusSeconds(300)))) {
+            return token;
+        }
+        if (clientId == null) {
+            clientId = UUID.randomUUID().toString();
+        }
+        AnonymousToken fresh;
+        try {
+            fresh = client.anonymousToken(clientId);
+        } catch (ApiException e) {
+            if (e.httpStatus() != 400) {
+                throw e;
+            }
+            // 400 is the API's word for a missing or unusable client id: start over with a new one, once.
+            clientId = UUID.randomUUID().toString();
+            fresh = client.anonymousToken(clientId);
+        }
+        token = fresh.token();
+        userId = fresh.userId();
+        expiresAt = parse(fresh.expiresAt());
+        save();
+        LOG.info("Obtained an anonymous API token (user {}, expires {})", userId, expiresAt == null ? "unknown" : expiresAt);
+        return token;
+    }
+
+    /** Forgets {@code rejected} if it is still the cached one, so the next {@link #current()} fetches a new one. */
+    public synchronized void invalidate(String rejected) {
+        if (rejected != null && rejected.equals(token)) {
+            token = null;
+            expiresAt = null;
+            save();
+        }
+    }
+
+    private boolean loaded;
+
+    private void load() {
+        if (loaded) {
+            return;
+        }
+        loaded = true;
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            JsonNode n = JSON.readTree(file.toFile());
+            clientId = text(n, "client_id");
+            token = text(n, "token");
+            userId = text(n, "user_id");
+            expiresAt = parse(text(n, "expires_at"));
+        } catch (IOException e) {
+            LOG.warn("Ignoring unreadable token cache {}: {}", file, e.getMessage());
+        }
+    }
+
+    private void save() {
+        ObjectNode n = JSON.createObjectNode().put("client_id", clientId).put("token", token).put("user_id", userId)
+                .put("expires_at", expiresAt == null ? null : expiresAt.toString());
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), ".token", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("Could not save the token cache in {}: {}", file.getParent(), e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    private static Instant parse(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
