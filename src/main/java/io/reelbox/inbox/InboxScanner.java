@@ -82,6 +82,7 @@ public final class InboxScanner {
     public List<ClaimedJob> claimReady(int slots, Rules rules) throws IOException {
         Files.createDirectories(layout.inbox());
         Instant now = clock.instant();
+        observeAll(rules.stableFor(), now);
         List<ClaimedJob> claimed = new ArrayList<>();
         List<Path> seenSidecars = new ArrayList<>();
         for (Candidate c : candidates()) {
@@ -102,6 +103,36 @@ public final class InboxScanner {
         firstSeen.keySet().retainAll(seenSidecars);
         stability.endScan();
         return claimed;
+    }
+
+    /**
+     * Times every file in the inbox from its first sighting, so media are already known to be stable when the
+     * sidecar that names them becomes readable.
+     */
+    private void observeAll(Duration stableFor, Instant now) throws IOException {
+        Files.walkFileTree(layout.inbox(), java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
+                        // .processing, .done and .failed are Reelbox's own: never rescanned.
+                        return !dir.equals(layout.inbox()) && ignored(dir.getFileName().toString())
+                                ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (!ignored(file.getFileName().toString())) {
+                            stability.isStable(file, now, stableFor);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                        // A file vanished mid-walk (a user moving things): the next scan sees the new picture.
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
     }
 
     private List<Candidate> candidates() throws IOException {

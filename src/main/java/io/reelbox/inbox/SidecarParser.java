@@ -58,7 +58,7 @@ public final class SidecarParser {
             throw bad(name + " could not be read: " + e.getMessage());
         }
         if (name.toLowerCase(Locale.ROOT).endsWith(".txt")) {
-            String prompt = checkPrompt(name, text.strip(), "the text");
+            String prompt = checkPrompt(name, text.strip(), "text");
             return new JobSpec(null, List.of(), null, new JobSpec.Hints(null, null, null, null, null),
                     List.of(new JobSpec.RenderSpec(prompt, jobName)), false);
         }

@@ -128,10 +128,10 @@ public final class ApiErrors {
             for (String field : new String[] {"message", "error", "detail", "errorMessage", "error_message", "msg"}) {
                 JsonNode n = root.get(field);
                 if (n != null && n.isTextual() && !n.asText().isBlank()) {
-                    return (status > 0 ? "HTTP " + status + ", " : "") + truncate(n.asText());
+                    return (status >= 300 ? "HTTP " + status + ", " : "") + truncate(n.asText());
                 }
                 if (n != null && n.isObject() && n.has("message")) {
-                    return (status > 0 ? "HTTP " + status + ", " : "") + truncate(n.get("message").asText());
+                    return (status >= 300 ? "HTTP " + status + ", " : "") + truncate(n.get("message").asText());
                 }
             }
         }
