@@ -114,9 +114,15 @@ public final class InboxScanner {
                 new java.nio.file.SimpleFileVisitor<>() {
                     @Override
                     public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (dir.equals(layout.inbox())) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
                         // .processing, .done and .failed are Reelbox's own: never rescanned.
-                        return !dir.equals(layout.inbox()) && ignored(dir.getFileName().toString())
-                                ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                        if (ignored(dir.getFileName().toString())) {
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        }
+                        stability.isStable(dir, now, stableFor);
+                        return java.nio.file.FileVisitResult.CONTINUE;
                     }
 
                     @Override
