@@ -25,6 +25,8 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeRouteReloadStrategy.class);
 
+    private static final long SETTLE_MS = 250;
+
     private final Tunables tunables;
     private final Map<String, String> lastGood = new ConcurrentHashMap<>();
 
@@ -51,8 +53,11 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
         }
     }
 
-    private void onTunablesChanged(Resource resource) {
+    private void onTunablesChanged(Resource resource) throws InterruptedException {
         if (Path.of(resource.getURI()).getFileName().equals(tunables.file().getFileName())) {
+            // Editors and scripts often truncate, then write: reading at the first event would see an empty file
+            // and silently reset every tunable. Let the write finish first.
+            Thread.sleep(SETTLE_MS);
             tunables.reload();
         } else {
             LOG.info("{} changed; it is not the tunables file, restart to apply it", resource.getLocation());

@@ -1,17 +1,23 @@
 package io.reelbox.job;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.reelbox.failure.Failure;
+import io.reelbox.failure.JobFailure;
 
 /**
- * The jobs in flight and the threads running them: intake claims only as many jobs as there are free slots, and a
- * stopping daemon interrupts exactly these threads.
+ * The jobs in flight, and the stop signal they wait on: intake claims only as many jobs as there are free slots,
+ * and every wait inside a job ends the moment the daemon stops. Threads are never interrupted: they belong to
+ * Camel's consumers, and a consumer thread handed back with its interrupt flag set spins instead of polling.
  */
 public final class JobRegistry {
 
-    private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, Job> claimed = new ConcurrentHashMap<>();
-    private volatile boolean stopping;
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     public int inFlight() {
         return claimed.size();
@@ -21,21 +27,27 @@ public final class JobRegistry {
         claimed.put(job.id(), job);
     }
 
-    public void started(Job job) {
-        running.put(job.id(), Thread.currentThread());
-    }
-
     public void finished(Job job) {
-        running.remove(job.id());
         claimed.remove(job.id());
     }
 
     public boolean stopping() {
-        return stopping;
+        return stop.getCount() == 0;
     }
 
     public void stopAll() {
-        stopping = true;
-        running.values().forEach(Thread::interrupt);
+        stop.countDown();
+    }
+
+    /** Waits {@code d}, or less if the daemon stops, in which case the job ends as stopped. */
+    public void pause(Duration d) {
+        try {
+            if (stop.await(d.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping", null, e);
+        }
     }
 }

@@ -59,12 +59,11 @@ public final class JobStages {
         this.tokens = tokens;
         this.gate = gate;
         this.registry = registry;
-        this.retrier = new Retrier(settings);
+        this.retrier = new Retrier(settings, registry::pause);
     }
 
     /** Refuses what intake refused, then checks every local file before anything is sent anywhere. */
     public void check(Job job) {
-        registry.started(job);
         if (job.claimed().intakeFailure() != null) {
             throw job.claimed().intakeFailure();
         }
@@ -170,7 +169,7 @@ public final class JobStages {
                     throw new JobFailure(Failure.RENDER_TIMEOUT, "render-timeout", "render " + r.renderId + " was still "
                             + s.status() + " after " + settings.duration("reelbox.export.timeout").toSeconds() + " s");
                 }
-                Retrier.sleep(every);
+                registry.pause(every);
             }
         });
     }
@@ -309,7 +308,7 @@ public final class JobStages {
         JsonNode before = r.draft;
         int maxReads = settings.integer("reelbox.prompt.state-reads");
         if (r.streamDropped) {
-            Retrier.sleep(settings.duration("reelbox.prompt.recovery-first-read"));
+            registry.pause(settings.duration("reelbox.prompt.recovery-first-read"));
         }
         for (int read = 1; ; read++) {
             JsonNode draft = draftOf(session(job, "state", (t, sid) -> client.state(t, sid), true, job.renders.indexOf(r)));
@@ -322,7 +321,7 @@ public final class JobStages {
                         + (DraftSummary.ready(draft) ? "the timeline from before the prompt" : "no timeline to export")
                         + (r.replies.isEmpty() ? "" : "; the agent said: " + oneLine(String.join(" ", r.replies))));
             }
-            Retrier.sleep(settings.duration("reelbox.prompt.recovery-interval"));
+            registry.pause(settings.duration("reelbox.prompt.recovery-interval"));
         }
     }
 
@@ -365,7 +364,7 @@ public final class JobStages {
     /** A call with the job's token: retried on transient errors, re-tokened on 1001, gate closed on 2001. */
     private <T> T api(Job job, String step, Function<String, T> call) {
         for (int renewal = 0; ; renewal++) {
-            if (registry.stopping() || Thread.currentThread().isInterrupted()) {
+            if (registry.stopping()) {
                 throw new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping");
             }
             String token = tokens.current();

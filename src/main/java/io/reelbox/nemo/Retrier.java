@@ -20,10 +20,22 @@ public final class Retrier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
+    /** How to wait between attempts; the daemon's waits end early when it stops. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d);
+    }
+
     private final Settings settings;
+    private final Sleeper sleeper;
 
     public Retrier(Settings settings) {
+        this(settings, Retrier::sleep);
+    }
+
+    public Retrier(Settings settings, Sleeper sleeper) {
         this.settings = settings;
+        this.sleeper = sleeper;
     }
 
     /** An attempt counter the caller can read for the report. */
@@ -52,7 +64,7 @@ public final class Retrier {
                 }
                 Duration wait = delay(e, attempt);
                 LOG.warn("{} failed ({}), retry {}/{} in {} ms", step, e.getMessage(), attempt, max - 1, wait.toMillis());
-                sleep(wait);
+                sleeper.sleep(wait);
             }
         }
     }

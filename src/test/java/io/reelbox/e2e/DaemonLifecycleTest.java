@@ -1,0 +1,113 @@
+package io.reelbox.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.reelbox.testing.DaemonTestBase;
+import io.reelbox.testing.NemoStub;
+
+/** What a months-long service needs: live tunables, safe route reloads, credit pauses, clean stops, no secrets. */
+class DaemonLifecycleTest extends DaemonTestBase {
+
+    @Test
+    void aTunableEditAppliesToTheNextJobWithoutRestart() throws Exception {
+        drop("one", "prompt: p");
+        awaitReport("one");
+        api.server.verify(postRequestedFor(urlEqualTo("/run_sse")).withHeader("X-Skill-Platform", equalTo("unknown")));
+
+        Files.writeString(daemon.routesDir.resolve("reelbox.properties"), "reelbox.api.skill-platform=cursor\n");
+        await().atMost(WAIT).until(() -> "cursor".equals(daemon.context().getRegistry()
+                .lookupByNameAndType("settings", io.reelbox.config.Settings.class).get("reelbox.api.skill-platform")));
+        api.server.resetRequests();
+        drop("two", "prompt: p");
+        awaitReport("two");
+        api.server.verify(postRequestedFor(urlEqualTo("/run_sse")).withHeader("X-Skill-Platform", equalTo("cursor")));
+    }
+
+    @Test
+    void brokenEditsAreRejectedAndTheDaemonKeepsServing() throws Exception {
+        io.reelbox.config.Settings settings = daemon.context().getRegistry().lookupByNameAndType("settings", io.reelbox.config.Settings.class);
+        Files.writeString(daemon.routesDir.resolve("reelbox.properties"), "reelbox.concurrency=3\n");
+        await().atMost(WAIT).until(() -> settings.integer("reelbox.concurrency") == 3);
+        Files.writeString(daemon.routesDir.resolve("reelbox.properties"), "reelbox.concurrency=lots\n");
+        Files.writeString(daemon.routesDir.resolve("job.yaml"), "- route:\n    id: reelbox-job\n    from: [this is not a route\n");
+        // Give the watcher time to see both edits, then prove nothing changed and jobs still run.
+        await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
+        assertEquals(3, settings.integer("reelbox.concurrency"));
+        assertTrue(daemon.context().getRoute("reelbox-job") != null, "the job route is still there");
+        drop("after", "prompt: p");
+        awaitReport("after");
+    }
+
+    @Test
+    void outOfCreditsPausesIntakeUntilTheBalanceReturns() throws Exception {
+        api.stub(post(urlPathMatching("/api/upload-video/.*")).atPriority(1).willReturn(NemoStub.json("{\"code\":2001,\"message\":\"insufficient credits\"}")));
+        api.stub(get(urlEqualTo("/api/credits/balance/simple")).atPriority(1).willReturn(NemoStub.ok("{\"available\":0,\"frozen\":0,\"total\":100}")));
+        drop("first", "prompt: p");
+        JsonNode error = awaitFailure("first");
+        assertEquals("2001", error.path("code").asText());
+        assertTrue(error.path("hint").asText().contains("?bind=anon_42"), error.path("hint").asText());
+
+        drop("waiting", "prompt: p");
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> Files.exists(daemon.inbox.resolve("waiting.yaml"))
+                && Files.exists(daemon.inbox.resolve("waiting.mp4")));
+
+        api.happyPath();
+        awaitReport("waiting");
+    }
+
+    @Test
+    void stoppingMidJobPutsTheInputsBackUntouched() throws Exception {
+        api.stub(post(urlEqualTo("/run_sse")).atPriority(1).willReturn(NemoStub.sse(NemoStub.adkText("slow")).withFixedDelay(20_000)));
+        drop("halfway", "prompt: p");
+        await().atMost(WAIT).until(() -> !api.server.findAll(postRequestedFor(urlEqualTo("/run_sse"))).isEmpty());
+        byte[] clip = Files.readAllBytes(daemon.inbox.resolve(".processing").toFile().listFiles()[0].toPath().resolve("halfway.mp4"));
+        long t0 = System.nanoTime();
+        daemon.close();
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 15, "the open stream was abandoned promptly");
+        Path back = daemon.inbox.resolve("halfway.mp4");
+        assertTrue(Files.exists(back) && Files.exists(daemon.inbox.resolve("halfway.yaml")));
+        assertEquals(clip.length, Files.size(back));
+        try (var processing = Files.list(daemon.inbox.resolve(".processing"))) {
+            assertEquals(0, processing.count());
+        }
+        assertFalse(Files.exists(daemon.inbox.resolve(".failed/halfway")));
+    }
+
+    @Test
+    void aConfiguredTokenThatIsRejectedIsAClearPermanentError() throws Exception {
+        daemon.close();
+        daemon = io.reelbox.testing.Daemon.start(root.resolve("configured"), Map.of("reelbox.api.base-url", api.baseUrl(),
+                "reelbox.api.token", "nmv_usr_configured_SECRET"));
+        api.stub(post(urlEqualTo("/api/tasks/me/with-session/nemo_agent")).atPriority(1)
+                .willReturn(aResponse().withStatus(401).withBody("{\"code\":1001,\"message\":\"invalid token nmv_usr_configured_SECRET\"}")));
+        drop("t", "prompt: p");
+        JsonNode error = awaitFailure("t");
+        assertEquals("1001", error.path("code").asText());
+        assertTrue(error.path("hint").asText().contains("NEMO_TOKEN"));
+        api.server.verify(0, postRequestedFor(urlEqualTo("/api/auth/anonymous-token")));
+        assertFalse(Files.exists(daemon.workDir.resolve("token.json")), "a configured token is never written to disk");
+        String everything = error.toString();
+        assertFalse(everything.contains("SECRET"), "the token never reaches error.json: " + everything);
+        assertTrue(api.server.findAll(anyRequestedFor(urlPathMatching(".*SECRET.*"))).isEmpty(), "nor a URL");
+    }
+}
