@@ -112,7 +112,7 @@ public final class NemoClient implements Closeable {
     public List<UploadedFile> upload(String token, String sessionId, List<Path> files) {
         MultipartEntityBuilder multipart = MultipartEntityBuilder.create().setMode(HttpMultipartMode.EXTENDED);
         for (Path f : files) {
-            multipart.addBinaryBody("files", f.toFile(), ContentType.APPLICATION_OCTET_STREAM, f.getFileName().toString());
+            multipart.addPart("files", new LargeBufferFileBody(f.toFile(), ContentType.APPLICATION_OCTET_STREAM, f.getFileName().toString()));
         }
         HttpPost post = new HttpPost(url("/api/upload-video/nemo_agent/me/" + segment(sessionId)));
         post.setEntity(multipart.build());
