@@ -25,6 +25,8 @@ import io.reelbox.job.JobStages;
 import io.reelbox.job.Outbox;
 import io.reelbox.job.Outcomes;
 import io.reelbox.job.TokenStore;
+import io.reelbox.local.LocalBackend;
+import io.reelbox.local.LocalSetup;
 import io.reelbox.nemo.NemoClient;
 
 /**
@@ -39,19 +41,81 @@ public final class Reelbox {
     }
 
     public static void main(String[] args) throws Exception {
-        create().run(args);
+        if (args.length > 0 && args[0].equals("serve-local")) {
+            serveLocal(args);
+            return;
+        }
+        boolean once = java.util.Arrays.asList(args).contains("--once");
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--once")).toArray(String[]::new);
+        Main main = create(once);
+        main.run(rest);
+    }
+
+    /** {@code serve-local [--port N]}: the local backend alone, for several daemons or any NemoVideo client. */
+    private static void serveLocal(String[] args) throws Exception {
+        int port = 8787;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--port") && i + 1 < args.length) {
+                port = Integer.parseInt(args[++i]);
+            } else {
+                throw new IllegalArgumentException("usage: java -jar reelbox.jar serve-local [--port N]");
+            }
+        }
+        Settings settings = Settings.fromFiles();
+        LocalBackend backend = LocalSetup.start(settings, settings.path("reelbox.work-dir"), port);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            backend.close();
+            stopped.countDown();
+        }));
+        LOG.info("serve-local: the NemoVideo API on {} — Ctrl-C to stop", backend.baseUrl());
+        stopped.await();
     }
 
     /** A configured, not yet started daemon; tests add override properties before running it. */
     public static Main create() {
+        return create(false);
+    }
+
+    /** {@code once}: process the jobs in the inbox, then exit (the README's first command uses this). */
+    public static Main create(boolean once) {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
-        main.addMainListener(new Wiring());
+        main.addMainListener(new Wiring(main, once));
         return main;
     }
 
     private static final class Wiring extends MainListenerSupport {
+
+        /** Ends the daemon once no job is waiting in the inbox and none is running, three checks in a row. */
+        private void exitWhenIdle(InboxScanner scanner, JobRegistry registry) {
+            Thread t = new Thread(() -> {
+                int idle = 0;
+                while (idle < 3) {
+                    try {
+                        Thread.sleep(1000);
+                        idle = registry.inFlight() == 0 && scanner.waitingJobs() == 0 ? idle + 1 : 0;
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (java.io.IOException e) {
+                        idle = 0;
+                    }
+                }
+                LOG.info("--once: the inbox is empty and no job is running; stopping");
+                owner.completed();
+            }, "reelbox-once");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private final Main owner;
+        private final boolean once;
+
+        Wiring(Main owner, boolean once) {
+            this.owner = owner;
+            this.once = once;
+        }
 
         @Override
         public void beforeConfigure(BaseMainSupport main) {
@@ -77,13 +141,27 @@ public final class Reelbox {
                 throw new IllegalStateException("Cannot create the folders Reelbox needs: " + e.getMessage(), e);
             }
 
-            NemoClient client = new NemoClient(settings, () -> settings.get("reelbox.api.base-url"));
-            TokenStore tokens = new TokenStore(settings, client, workDir);
+            String base = settings.get("reelbox.api.base-url");
+            LocalBackend local = null;
+            if (base.equalsIgnoreCase("embedded")) {
+                try {
+                    local = LocalSetup.start(settings, workDir, settings.integer("reelbox.local.port"));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("Cannot start the embedded backend: " + e.getMessage(), e);
+                }
+                base = local.baseUrl();
+            }
+            String apiBase = base;
+            LocalBackend embedded = local;
+            NemoClient client = new NemoClient(settings, () -> apiBase);
+            TokenStore tokens = embedded != null ? new TokenStore(settings, client, workDir.resolve("token-local.json"), false)
+                    : new TokenStore(settings, client, workDir);
             CreditGate gate = new CreditGate(client, tokens);
             JobRegistry registry = new JobRegistry();
             Outbox outbox = new Outbox(outboxDir);
             InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC());
-            JobStages stages = new JobStages(settings, client, tokens, gate, registry, outbox);
+            JobStages stages = new JobStages(settings, client, tokens, gate, registry, outbox,
+                    embedded != null ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval");
 
             var registryOfBeans = context.getRegistry();
             registryOfBeans.bind("settings", settings);
@@ -98,12 +176,17 @@ public final class Reelbox {
                 @Override
                 public void notify(CamelEvent event) {
                     if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                        LOG.info("Reelbox running: inbox {}, outbox {}, API {} ({} routes)", settings.path("reelbox.inbox"),
-                                outboxDir, settings.get("reelbox.api.base-url"), context.getRoutes().size());
+                        LOG.info("Reelbox running: inbox {}, outbox {}, API {}{} ({} routes)", settings.path("reelbox.inbox"),
+                                outboxDir, apiBase, embedded != null ? " (embedded local backend)" : "", context.getRoutes().size());
+                        if (once) {
+                            exitWhenIdle(scanner, registry);
+                        }
                     } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                         LOG.info("Stopping: jobs in flight give their inputs back to the inbox");
                         registry.stopAll();
                         client.abortAll();
+                    } else if (event instanceof CamelEvent.CamelContextStoppedEvent && embedded != null) {
+                        embedded.close();
                     }
                 }
             });

@@ -32,6 +32,36 @@ public final class Settings {
                 .or(() -> context.getPropertiesComponent().resolveProperty(key)));
     }
 
+    /**
+     * Settings without a Camel context (the {@code serve-local} command): -D, then the environment, then
+     * {@code ./application.properties}, then the packaged one. {@code {{env:NAME:default}}} values are resolved.
+     */
+    public static Settings fromFiles() throws java.io.IOException {
+        java.util.Properties props = new java.util.Properties();
+        try (var in = Settings.class.getClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                props.load(in);
+            }
+        }
+        Path local = Path.of("application.properties");
+        if (java.nio.file.Files.exists(local)) {
+            try (var in = java.nio.file.Files.newBufferedReader(local)) {
+                props.load(in);
+            }
+        }
+        return new Settings(key -> Optional.ofNullable(System.getProperty(key))
+                .or(() -> Optional.ofNullable(System.getenv(envName(key))))
+                .or(() -> Optional.ofNullable(props.getProperty(key)).map(Settings::resolveEnv)));
+    }
+
+    private static String resolveEnv(String value) {
+        var m = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+):?([^}]*)\\}\\}").matcher(value.trim());
+        if (m.matches()) {
+            return Optional.ofNullable(System.getenv(m.group(1))).orElse(m.group(2));
+        }
+        return value;
+    }
+
     public static String envName(String key) {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }

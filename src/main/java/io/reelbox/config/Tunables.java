@@ -50,6 +50,7 @@ public final class Tunables {
             Map.entry("reelbox.inbox.stable-for", DURATION),
             Map.entry("reelbox.inbox.media-timeout", DURATION),
             Map.entry("reelbox.export.poll-interval", DURATION),
+            Map.entry("reelbox.local.poll-interval", DURATION),
             Map.entry("reelbox.export.timeout", DURATION),
             Map.entry("reelbox.prompt.timeout", DURATION),
             Map.entry("reelbox.prompt.progress-interval", DURATION),

@@ -78,6 +78,11 @@ public final class InboxScanner {
                 || lower.endsWith(".crdownload");
     }
 
+    /** How many jobs are in the inbox, ready or still arriving. */
+    public int waitingJobs() throws IOException {
+        return Files.isDirectory(layout.inbox()) ? candidates().size() : 0;
+    }
+
     /** Claims up to {@code slots} ready jobs, oldest name first. */
     public List<ClaimedJob> claimReady(int slots, Rules rules) throws IOException {
         Files.createDirectories(layout.inbox());

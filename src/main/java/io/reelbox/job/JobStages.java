@@ -51,9 +51,16 @@ public final class JobStages {
     private final Retrier retrier;
     private final JobRegistry registry;
     private final Outbox outbox;
+    private final String pollIntervalKey;
 
-    public JobStages(Settings settings, NemoClient client, TokenStore tokens, CreditGate gate, JobRegistry registry, Outbox outbox) {
+    /**
+     * {@code pollIntervalKey}: the setting that paces render polling — the cloud's advice is 30 s, while the
+     * embedded backend renders in seconds and is polled far more often.
+     */
+    public JobStages(Settings settings, NemoClient client, TokenStore tokens, CreditGate gate, JobRegistry registry, Outbox outbox,
+                     String pollIntervalKey) {
         this.outbox = outbox;
+        this.pollIntervalKey = pollIntervalKey;
         this.settings = settings;
         this.client = client;
         this.tokens = tokens;
@@ -131,7 +138,7 @@ public final class JobStages {
     public void awaitRender(Job job, @ExchangeProperty("CamelLoopIndex") int i) {
         stage(job, "render", () -> {
             Job.Render r = job.render(i);
-            Duration every = settings.duration("reelbox.export.poll-interval");
+            Duration every = settings.duration(pollIntervalKey);
             long deadline = System.nanoTime() + settings.duration("reelbox.export.timeout").toNanos();
             int lastProgress = -1;
             while (true) {

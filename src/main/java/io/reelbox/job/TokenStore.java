@@ -37,19 +37,29 @@ public final class TokenStore {
     private final Settings settings;
     private final NemoClient client;
     private final Path file;
+    private final boolean useConfigured;
     private String clientId;
     private String token;
     private String userId;
     private Instant expiresAt;
 
     public TokenStore(Settings settings, NemoClient client, Path workDir) {
+        this(settings, client, workDir.resolve("token.json"), true);
+    }
+
+    /**
+     * {@code useConfigured} false: always anonymous (the embedded backend, which must never see a cloud token),
+     * cached in its own {@code file} so switching backends does not throw away the cloud's weekly token.
+     */
+    public TokenStore(Settings settings, NemoClient client, Path file, boolean useConfigured) {
         this.settings = settings;
         this.client = client;
-        this.file = workDir.resolve("token.json");
+        this.file = file;
+        this.useConfigured = useConfigured;
     }
 
     public boolean configured() {
-        return !settings.get("reelbox.api.token", "").isBlank();
+        return useConfigured && !settings.get("reelbox.api.token", "").isBlank();
     }
 
     /** The anonymous user's id, for the registration link; empty when unknown or a token is configured. */
@@ -59,9 +69,8 @@ public final class TokenStore {
     }
 
     public synchronized String current() {
-        String configuredToken = settings.get("reelbox.api.token", "");
-        if (!configuredToken.isBlank()) {
-            return configuredToken;
+        if (configured()) {
+            return settings.get("reelbox.api.token", "");
         }
         load();
         if (token != null && (expiresAt == null || Instant.now().isBefore(expiresAt.minusSeconds(300)))) {

@@ -48,9 +48,11 @@ public final class Daemon implements AutoCloseable {
         all.put("reelbox.work-dir", workDir.toString());
         all.put("reelbox.routes-dir", routesDir.toString());
         all.put("reelbox.api.token", "");
+        all.put("reelbox.api.base-url", "embedded");
         all.put("reelbox.inbox.scan-interval", "100");
         all.put("reelbox.inbox.stable-for", "200ms");
         all.put("reelbox.export.poll-interval", "50ms");
+        all.put("reelbox.local.poll-interval", "100ms");
         all.put("reelbox.retry.initial-backoff", "10ms");
         all.put("reelbox.retry.max-backoff", "50ms");
         all.put("reelbox.retry.rate-limit-backoff", "20ms");

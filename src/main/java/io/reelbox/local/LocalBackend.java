@@ -1,0 +1,522 @@
+package io.reelbox.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.reelbox.inbox.MediaKind;
+
+/**
+ * The NemoVideo API of {@code shared/nemo-api.md}, served on loopback and rendered with ffmpeg: anonymous tokens,
+ * sessions, streaming uploads, an SSE agent that plans a timeline, state, credits, export with a render queue,
+ * status with real progress, cancel and download. Tokens and sessions live in memory (a restart answers 1001 and
+ * 1002, which every client must handle anyway); media and renders live under the work dir and are swept by age.
+ */
+public final class LocalBackend implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What the backend needs to run. */
+    public record Config(Path dir, Ffmpeg ffmpeg, Path font, long maxUpload, int renderConcurrency, Duration retention) {
+    }
+
+    private record Session(String id, String taskId, String user, Path dir, List<MediaInfo> media, long createdAt) {
+    }
+
+    private final Config config;
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final ScheduledExecutorService sweeper;
+    private final RenderQueue renders;
+    private final Planner planner = new Planner();
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> drafts = new ConcurrentHashMap<>();
+    private final AtomicLong sessionSeq = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    private LocalBackend(Config config, HttpServer server) {
+        this.config = config;
+        this.server = server;
+        this.threads = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "local-api");
+            t.setDaemon(true);
+            return t;
+        });
+        this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency());
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "local-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+    }
+
+    /** Starts on {@code 127.0.0.1:port} (0: any free port). */
+    public static LocalBackend start(Config config, int port) throws IOException {
+        Files.createDirectories(config.dir());
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        LocalBackend backend = new LocalBackend(config, server);
+        server.start();
+        long every = Math.max(60_000, config.retention().toMillis() / 4);
+        backend.sweeper.scheduleWithFixedDelay(backend::sweep, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("Local backend on {} (work files in {})", backend.baseUrl(), config.dir());
+        return backend;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        renders.close();
+        sweeper.shutdownNow();
+        threads.shutdownNow();
+    }
+
+    // --- routing ---
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            if (method.equals("POST") && path.equals("/api/auth/anonymous-token")) {
+                token(ex);
+                return;
+            }
+            String user = tokens.get(bearer(ex));
+            if (user == null) {
+                send(ex, 401, error(1001, "token expired or invalid"));
+                return;
+            }
+            String[] seg = path.split("/");
+            if (method.equals("POST") && path.equals("/api/tasks/me/with-session/nemo_agent")) {
+                createSession(ex, user);
+            } else if (method.equals("POST") && path.startsWith("/api/upload-video/nemo_agent/me/") && seg.length == 6) {
+                upload(ex, session(ex, seg[5], user));
+            } else if (method.equals("POST") && path.equals("/run_sse")) {
+                runSse(ex, user);
+            } else if (method.equals("GET") && path.startsWith("/api/state/nemo_agent/me/") && path.endsWith("/latest") && seg.length == 7) {
+                state(ex, session(ex, seg[5], user));
+            } else if (method.equals("GET") && path.equals("/api/credits/balance/simple")) {
+                send(ex, 200, ok(JSON.createObjectNode().put("available", 100).put("frozen", 0).put("total", 100)));
+            } else if (method.equals("POST") && path.equals("/api/render/proxy/lambda")) {
+                export(ex, user);
+            } else if (method.equals("GET") && path.startsWith("/api/render/proxy/lambda/") && seg.length == 6) {
+                status(ex, seg[5]);
+            } else if (method.equals("POST") && path.startsWith("/api/render/proxy/lambda/") && path.endsWith("/cancel") && seg.length == 7) {
+                renders.cancel(seg[5]);
+                send(ex, 200, ok(JSON.createObjectNode().put("id", seg[5]).put("status", "cancelled")));
+            } else if (method.equals("GET") && path.startsWith("/api/render/proxy/") && path.endsWith("/download") && seg.length == 6) {
+                download(ex, seg[4]);
+            } else {
+                send(ex, 404, JSON.createObjectNode().put("detail", "Not Found"));
+            }
+        } catch (Gone gone) {
+            // an answer was already sent
+        } catch (RuntimeException e) {
+            LOG.warn("Local backend: {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            trySend(ex, 500, JSON.createObjectNode().put("detail", "internal error: " + e.getMessage()));
+        }
+    }
+
+    /** Thrown after an error answer has been sent, to unwind the handler. */
+    private static final class Gone extends RuntimeException {
+        Gone() {
+            super(null, null, false, false);
+        }
+    }
+
+    // --- endpoints ---
+
+    private void token(HttpExchange ex) throws IOException {
+        String clientId = ex.getRequestHeaders().getFirst("X-Client-Id");
+        if (clientId == null || clientId.isBlank()) {
+            send(ex, 400, JSON.createObjectNode().put("detail", "X-Client-Id header required"));
+            return;
+        }
+        String token = "nmv_usr_local_" + HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        String user = "anon_" + Integer.toHexString(clientId.hashCode() & 0x7fffffff);
+        tokens.put(token, user);
+        send(ex, 200, ok(JSON.createObjectNode().put("token", token).put("user_id", user)
+                .put("expires_at", Instant.now().plus(Duration.ofDays(7)).toString()).put("credits", 100)));
+    }
+
+    private void createSession(HttpExchange ex, String user) throws IOException {
+        String id = String.valueOf(sessionSeq.incrementAndGet()) + (100 + RANDOM.nextInt(900));
+        Path dir = config.dir().resolve("sessions").resolve(id);
+        Files.createDirectories(dir);
+        Session s = new Session(id, "task_" + id, user, dir, new java.util.concurrent.CopyOnWriteArrayList<>(), System.currentTimeMillis());
+        sessions.put(id, s);
+        send(ex, 200, ok(JSON.createObjectNode().put("task_id", s.taskId()).put("session_id", id)));
+    }
+
+    private Session session(HttpExchange ex, String id, String user) throws IOException {
+        Session s = sessions.get(id);
+        if (s == null || !s.user().equals(user)) {
+            send(ex, 404, error(1002, "Session not found: " + id));
+            throw new Gone();
+        }
+        return s;
+    }
+
+    private void upload(HttpExchange ex, Session s) throws IOException {
+        String type = Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
+        List<MediaInfo> added = new ArrayList<>();
+        if (type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            JsonNode body = readJson(ex);
+            for (JsonNode u : body.path("urls")) {
+                added.add(fetch(ex, s, u.asText()));
+            }
+        } else {
+            try {
+                FileItemInputIterator parts = new MultipartReader().getItemIterator(ex);
+                while (parts.hasNext()) {
+                    FileItemInput part = parts.next();
+                    if (part.isFormField() || !"files".equals(part.getFieldName())) {
+                        continue;
+                    }
+                    try (InputStream in = part.getInputStream()) {
+                        added.add(store(ex, s, part.getName(), in));
+                    }
+                }
+            } catch (org.apache.commons.fileupload2.core.FileUploadException e) {
+                send(ex, 400, JSON.createObjectNode().put("detail", "malformed multipart body: " + e.getMessage()));
+                return;
+            }
+        }
+        if (added.isEmpty()) {
+            send(ex, 400, JSON.createObjectNode().put("detail", "no files: send multipart field 'files' or {\"urls\":[…]}"));
+            return;
+        }
+        s.media().addAll(added);
+        ObjectNode data = JSON.createObjectNode().put("session_state_applied", true);
+        ArrayNode files = data.putArray("files");
+        for (MediaInfo m : added) {
+            files.addObject().put("filename", m.id()).put("file_type", m.category().name().toLowerCase(Locale.ROOT))
+                    .put("cdn_url", baseUrl() + "/media/" + s.id() + "/" + m.id()).put("duration", m.duration())
+                    .put("width", m.width()).put("height", m.height()).put("fps", m.fps()).put("hash", "");
+        }
+        send(ex, 200, ok(data));
+    }
+
+    /** Streams one upload to disk, refusing unsupported types (4001) and files over the limit (4002). */
+    private MediaInfo store(HttpExchange ex, Session s, String rawName, InputStream in) throws IOException {
+        String name = Path.of(rawName == null || rawName.isBlank() ? "file" : rawName).getFileName().toString();
+        MediaKind kind = MediaKind.byName(name).orElse(null);
+        if (kind == null) {
+            send(ex, 200, error(4001, "unsupported file type: " + name + "; accepted: " + MediaKind.ACCEPTED));
+            throw new Gone();
+        }
+        String id = uniqueName(s, name);
+        Path target = s.dir().resolve(id);
+        Path part = s.dir().resolve("." + id + ".part");
+        long n = 0;
+        try (OutputStream out = Files.newOutputStream(part)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                n += r;
+                if (n > config.maxUpload()) {
+                    out.close();
+                    Files.deleteIfExists(part);
+                    send(ex, 200, error(4002, name + " is larger than " + config.maxUpload() / 1_000_000 + " MB"));
+                    throw new Gone();
+                }
+                out.write(buf, 0, r);
+            }
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        return probe(ex, id, target, kind);
+    }
+
+    private MediaInfo probe(HttpExchange ex, String id, Path file, MediaKind kind) throws IOException {
+        try {
+            return MediaInfo.probe(config.ffmpeg(), id, file, kind);
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+            send(ex, 200, error(4001, e.getMessage()));
+            throw new Gone();
+        }
+    }
+
+    /** URL uploads: {@code file:} URLs, and http(s) only on loopback — this backend never reaches out to the net. */
+    private MediaInfo fetch(HttpExchange ex, Session s, String url) throws IOException {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            send(ex, 422, JSON.createObjectNode().put("detail", "not a URL: " + url));
+            throw new Gone();
+        }
+        String name = Path.of(Optional.ofNullable(uri.getPath()).orElse("file")).getFileName().toString();
+        if ("file".equals(uri.getScheme())) {
+            try (InputStream in = Files.newInputStream(Path.of(uri))) {
+                return store(ex, s, name, in);
+            } catch (java.nio.file.NoSuchFileException e) {
+                send(ex, 422, JSON.createObjectNode().put("detail", "no such file: " + url));
+                throw new Gone();
+            }
+        }
+        boolean loopback = uri.getHost() != null && InetAddress.getByName(uri.getHost()).isLoopbackAddress();
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || !loopback) {
+            send(ex, 422, JSON.createObjectNode().put("detail", "the local backend fetches only file: URLs and http(s) URLs on loopback, not " + url));
+            throw new Gone();
+        }
+        try {
+            HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200) {
+                r.body().close();
+                send(ex, 422, JSON.createObjectNode().put("detail", url + " answered " + r.statusCode()));
+                throw new Gone();
+            }
+            try (InputStream in = r.body()) {
+                return store(ex, s, name, in);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private void runSse(HttpExchange ex, String user) throws IOException {
+        JsonNode body = readJson(ex);
+        String sid = body.path("session_id").asText("");
+        String prompt = "";
+        for (JsonNode part : body.path("new_message").path("parts")) {
+            prompt += part.path("text").asText("");
+        }
+        if (sid.isEmpty() || prompt.isBlank()) {
+            send(ex, 422, JSON.createObjectNode().put("detail", "session_id and new_message.parts[].text are required"));
+            return;
+        }
+        Session s = session(ex, sid, user);
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().add("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        String invocation = "e-" + HexFormat.of().formatHex(RANDOM.generateSeed(6));
+        ObjectNode call = event(invocation);
+        call.putObject("content").put("role", "model").putArray("parts").addObject().putObject("functionCall")
+                .put("id", "plan-1").put("name", "plan_timeline").putObject("args").put("media", s.media().size());
+        sse(out, call);
+        Planner.Plan plan = planner.plan(prompt, List.copyOf(s.media()));
+        if (plan.draft() != null) {
+            drafts.put(sid, plan.draft());
+        }
+        ObjectNode result = event(invocation);
+        ObjectNode response = result.putObject("content").put("role", "user").putArray("parts").addObject()
+                .putObject("functionResponse").put("id", "plan-1").put("name", "plan_timeline").putObject("response");
+        response.put("ok", plan.draft() != null);
+        if (plan.draft() != null) {
+            response.put("duration_ms", plan.draft().path("d").asLong());
+        }
+        sse(out, result);
+        ObjectNode text = event(invocation);
+        text.putObject("content").put("role", "model").putArray("parts").addObject().put("text", plan.reply());
+        sse(out, text);
+        out.close();
+    }
+
+    private void state(HttpExchange ex, Session s) throws IOException {
+        ObjectNode state = JSON.createObjectNode();
+        state.set("draft", drafts.get(s.id()));
+        ArrayNode infos = state.putArray("video_infos");
+        for (MediaInfo m : s.media()) {
+            infos.addObject().put("filename", m.id()).put("type", m.category().name().toLowerCase(Locale.ROOT))
+                    .put("duration", m.duration()).put("width", m.width()).put("height", m.height());
+        }
+        state.putArray("generated_media");
+        state.putArray("video_analyses");
+        ObjectNode draft = drafts.get(s.id());
+        if (draft != null) {
+            state.putObject("canvas_config").put("width", draft.path("m").path("width").asInt()).put("height", draft.path("m").path("height").asInt());
+        }
+        ObjectNode data = JSON.createObjectNode();
+        data.set("state", state);
+        send(ex, 200, ok(data));
+    }
+
+    private void export(HttpExchange ex, String user) throws IOException {
+        JsonNode body = readJson(ex);
+        String id = body.path("id").asText("");
+        Session s = session(ex, body.path("sessionId").asText(""), user);
+        JsonNode draft = body.get("draft");
+        if (id.isBlank() || !id.matches("[A-Za-z0-9_.-]{1,100}")) {
+            send(ex, 422, JSON.createObjectNode().put("detail", "id must be a unique name of letters, digits, '_', '-', '.'"));
+            return;
+        }
+        if (draft == null || !draft.path("t").isArray()) {
+            send(ex, 422, JSON.createObjectNode().put("detail", "draft with tracks (t) required"));
+            return;
+        }
+        Map<String, Path> media = new LinkedHashMap<>();
+        s.media().forEach(m -> media.put(m.id(), m.file()));
+        if (!renders.submit(id, draft, media)) {
+            send(ex, 200, error(409, "render id " + id + " is already taken: use a new id"));
+            return;
+        }
+        send(ex, 200, ok(JSON.createObjectNode().put("id", id).put("status", "pending")));
+    }
+
+    private void status(HttpExchange ex, String id) throws IOException {
+        RenderQueue.Render r = renders.get(id);
+        if (r == null) {
+            send(ex, 404, JSON.createObjectNode().put("detail", "render not found: " + id));
+            return;
+        }
+        ObjectNode n = JSON.createObjectNode().put("taskId", r.id).put("status", r.status).put("progress", r.progress);
+        if ("completed".equals(r.status)) {
+            n.putObject("output").put("url", baseUrl() + "/api/render/proxy/" + r.id + "/download")
+                    .put("duration", r.duration).put("size", r.size);
+        }
+        if (r.error != null) {
+            n.put("error", r.error);
+        }
+        send(ex, 200, n);
+    }
+
+    private void download(HttpExchange ex, String id) throws IOException {
+        RenderQueue.Render r = renders.get(id);
+        if (r == null || r.output == null || !Files.exists(r.output)) {
+            send(ex, 404, JSON.createObjectNode().put("detail", "no finished render " + id));
+            return;
+        }
+        ex.getResponseHeaders().add("Content-Type", "video/mp4");
+        ex.sendResponseHeaders(200, Files.size(r.output));
+        try (OutputStream out = ex.getResponseBody()) {
+            Files.copy(r.output, out);
+        }
+    }
+
+    /** Deletes sessions' media and finished renders older than the retention. */
+    void sweep() {
+        long cutoff = System.currentTimeMillis() - config.retention().toMillis();
+        sessions.values().removeIf(s -> {
+            if (s.createdAt() < cutoff) {
+                RenderQueue.deleteTree(s.dir());
+                drafts.remove(s.id());
+                return true;
+            }
+            return false;
+        });
+        renders.all().values().removeIf(r -> {
+            boolean old = r.createdAt < cutoff && !"processing".equals(r.status) && !"pending".equals(r.status);
+            if (old && r.output != null) {
+                RenderQueue.deleteTree(r.output);
+            }
+            return old;
+        });
+    }
+
+    // --- helpers ---
+
+    private static String uniqueName(Session s, String name) {
+        String candidate = name;
+        int i = 2;
+        while (true) {
+            String c = candidate;
+            if (s.media().stream().noneMatch(m -> m.id().equals(c)) && !Files.exists(s.dir().resolve(c))) {
+                return c;
+            }
+            int dot = name.lastIndexOf('.');
+            candidate = dot > 0 ? name.substring(0, dot) + "-" + i + name.substring(dot) : name + "-" + i;
+            i++;
+        }
+    }
+
+    private static ObjectNode event(String invocation) {
+        return JSON.createObjectNode().put("author", "nemo_agent").put("invocationId", invocation)
+                .put("id", HexFormat.of().formatHex(RANDOM.generateSeed(4))).put("timestamp", System.currentTimeMillis() / 1000.0);
+    }
+
+    private static void sse(OutputStream out, JsonNode event) throws IOException {
+        out.write(("data: " + event.toString() + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static String bearer(HttpExchange ex) {
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        return h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : "";
+    }
+
+    private static JsonNode readJson(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readNBytes(8 * 1024 * 1024);
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n == null ? JSON.createObjectNode() : n;
+        } catch (IOException e) {
+            send(ex, 422, JSON.createObjectNode().put("detail", "body is not JSON"));
+            throw new Gone();
+        }
+    }
+
+    private static ObjectNode ok(JsonNode data) {
+        ObjectNode n = JSON.createObjectNode().put("code", 0).put("message", "success");
+        n.set("data", data);
+        return n;
+    }
+
+    private static ObjectNode error(int code, String message) {
+        return JSON.createObjectNode().put("code", code).put("message", message);
+    }
+
+    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    private static void trySend(HttpExchange ex, int status, JsonNode body) {
+        try {
+            send(ex, status, body);
+        } catch (IOException | RuntimeException ignored) {
+            // the response was already under way
+        }
+    }
+}

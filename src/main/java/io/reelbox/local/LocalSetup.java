@@ -1,0 +1,43 @@
+package io.reelbox.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import io.reelbox.config.Settings;
+
+/** Builds a {@link LocalBackend} from the settings: finds ffmpeg, unpacks the title font, picks the folders. */
+public final class LocalSetup {
+
+    private static final String FONT = "fonts/DejaVuSans-Bold.ttf";
+
+    private LocalSetup() {
+    }
+
+    public static LocalBackend start(Settings settings, Path workDir, int port) throws IOException {
+        Path dir = workDir.resolve("local");
+        Ffmpeg ffmpeg = Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin"));
+        return LocalBackend.start(new LocalBackend.Config(dir, ffmpeg, font(dir), settings.bytes("reelbox.upload.max-size"),
+                settings.integer("reelbox.local.render-concurrency"), settings.duration("reelbox.local.retention")), port);
+    }
+
+    /** The shipped font as a file ffmpeg can open (a fresh machine may have no fonts at all). */
+    static Path font(Path dir) throws IOException {
+        Path target = dir.resolve("fonts").resolve("DejaVuSans-Bold.ttf");
+        if (Files.exists(target)) {
+            return target;
+        }
+        Files.createDirectories(target.getParent());
+        try (InputStream in = LocalSetup.class.getClassLoader().getResourceAsStream(FONT)) {
+            if (in == null) {
+                throw new IOException("the title font " + FONT + " is missing from the build");
+            }
+            Path tmp = Files.createTempFile(target.getParent(), ".font", ".part");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+}

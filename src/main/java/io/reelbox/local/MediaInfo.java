@@ -1,0 +1,63 @@
+package io.reelbox.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.reelbox.inbox.MediaKind;
+
+/**
+ * What the planner needs to know about an uploaded file, read from {@code ffmpeg -i}: its kind, duration, picture
+ * size and frame rate, and whether it has sound. Stills report no duration.
+ */
+public record MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height,
+                        double fps, boolean hasAudio) {
+
+    private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d+):(\\d+(?:\\.\\d+)?)");
+    private static final Pattern VIDEO = Pattern.compile("Stream #\\S+.*?: Video: .*?(\\d{2,5})x(\\d{2,5})");
+    private static final Pattern FPS = Pattern.compile("(\\d+(?:\\.\\d+)?) fps");
+
+    public boolean isStill() {
+        return category == MediaKind.Category.IMAGE;
+    }
+
+    /** Probes {@code file}; throws when ffmpeg cannot read it as the kind its name says. */
+    public static MediaInfo probe(Ffmpeg ffmpeg, String id, Path file, MediaKind kind) throws IOException {
+        String out = ffmpeg.run(List.of("-i", file.toString()), 60);
+        double duration = 0;
+        Matcher d = DURATION.matcher(out);
+        if (d.find()) {
+            duration = Integer.parseInt(d.group(1)) * 3600 + Integer.parseInt(d.group(2)) * 60 + Double.parseDouble(d.group(3));
+        }
+        int w = 0;
+        int h = 0;
+        double fps = 0;
+        Matcher v = VIDEO.matcher(out);
+        if (v.find()) {
+            w = Integer.parseInt(v.group(1));
+            h = Integer.parseInt(v.group(2));
+            String line = out.substring(v.start(), out.indexOf('\n', v.start()) < 0 ? out.length() : out.indexOf('\n', v.start()));
+            Matcher f = FPS.matcher(line);
+            if (f.find()) {
+                fps = Double.parseDouble(f.group(1));
+            }
+        }
+        boolean audio = out.contains(": Audio: ");
+        MediaKind.Category cat = kind.category();
+        boolean readable = switch (cat) {
+            case IMAGE -> w > 0;
+            case VIDEO -> w > 0 && duration > 0;
+            case AUDIO -> audio && duration > 0;
+        };
+        if (!readable) {
+            throw new IOException(file.getFileName() + " could not be read as " + cat.name().toLowerCase());
+        }
+        if (kind == MediaKind.GIF && duration > 0.1) {
+            // An animated GIF plays like a silent clip.
+            cat = MediaKind.Category.VIDEO;
+        }
+        return new MediaInfo(id, file, cat, cat == MediaKind.Category.IMAGE ? 0 : duration, w, h, fps, audio);
+    }
+}

@@ -1,0 +1,212 @@
+package io.reelbox.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One draft as one ffmpeg run: a single filtergraph, written to a script file so user text and paths need no
+ * command-line escaping. Follows shared/render-notes.md: stills are decoded once and looped; every segment is
+ * normalised (size, SAR, fps, pixel format, 48 kHz stereo) and made exactly its planned length before it is joined;
+ * {@code setpts} after every {@code xfade}; {@code amix} with {@code normalize=0}; titles via {@code textfile=} with a
+ * shipped font.
+ */
+public final class RenderCommand {
+
+    /** The arguments and what a progress reading is measured against. */
+    public record Command(List<String> args, int totalFrames) {
+    }
+
+    private RenderCommand() {
+    }
+
+    public static Command build(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output) throws IOException {
+        int fps = draft.path("m").path("fps").asInt(Planner.FPS);
+        int w = even(draft.path("m").path("width").asInt(1920));
+        int h = even(draft.path("m").path("height").asInt(1080));
+        JsonNode videoTrack = track(draft, 0);
+        if (videoTrack == null || videoTrack.path("sg").isEmpty()) {
+            throw new IllegalArgumentException("the draft has no video segments");
+        }
+        List<String> args = new ArrayList<>();
+        StringBuilder g = new StringBuilder();
+        int input = 0;
+        List<Integer> lengths = new ArrayList<>();
+        List<String> fx = new ArrayList<>();
+        List<Integer> td = new ArrayList<>();
+        int i = 0;
+        for (JsonNode sg : videoTrack.path("sg")) {
+            Path src = source(media, sg);
+            int frames = Planner.frames(sg.path("d").asLong());
+            long samples = frames * 48000L / fps;
+            if (frames < 1) {
+                throw new IllegalArgumentException("segment " + i + " has no duration");
+            }
+            boolean still = "image".equals(sg.path("kind").asText());
+            String fit = "scale=" + w + ":" + h + ":force_original_aspect_ratio=decrease,pad=" + w + ":" + h
+                    + ":(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p";
+            if (still) {
+                args.addAll(List.of("-i", src.toString()));
+                if (sg.path("zoom").asBoolean(false)) {
+                    // zoompan makes d frames from each input frame: feed it the one decoded still.
+                    g.append(String.format(Locale.ROOT, "[%d:v]scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d,setsar=1,"
+                            + "zoompan=z='min(1+0.12*on/%d,1.12)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=%d:s=%dx%d:fps=%d,"
+                            + "format=yuv420p,setpts=N/%d/TB[v%d];%n", input, w, h, w, h, frames, frames, w, h, fps, fps, i));
+                } else {
+                    g.append(String.format(Locale.ROOT, "[%d:v]%s,loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d[v%d];%n",
+                            input, fit, frames - 1, fps, fps, i));
+                }
+                g.append(String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp:channel_layouts=stereo[a%d];%n", samples, i));
+            } else {
+                double in = sg.path("in").asLong(0) / 1000.0;
+                args.addAll(List.of("-ss", secs(in), "-t", secs(frames / (double) fps + 1.0), "-i", src.toString()));
+                g.append(String.format(Locale.ROOT, "[%d:v]setpts=PTS-STARTPTS,fps=%d,%s,tpad=stop_mode=clone:stop_duration=2,"
+                        + "trim=end_frame=%d,setpts=N/%d/TB[v%d];%n", input, fps, fit, frames, fps, i));
+                if (sg.path("mute").asBoolean(false)) {
+                    g.append(String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp:channel_layouts=stereo[a%d];%n", samples, i));
+                } else {
+                    g.append(String.format(Locale.ROOT, "[%d:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                            + "apad,atrim=end_sample=%d[a%d];%n", input, samples, i));
+                }
+            }
+            lengths.add(frames);
+            fx.add(sg.path("fx").asText("fade"));
+            td.add(Planner.frames(sg.path("td").asLong(0)));
+            input++;
+            i++;
+        }
+        int n = lengths.size();
+        int total;
+        String v;
+        String a;
+        boolean crossfades = n > 1 && td.subList(0, n - 1).stream().allMatch(t -> t > 0);
+        if (n == 1) {
+            total = lengths.get(0);
+            v = "v0";
+            a = "a0";
+        } else if (crossfades) {
+            int acc = lengths.get(0);
+            String pv = "v0";
+            String pa = "a0";
+            for (int k = 1; k < n; k++) {
+                int t = td.get(k - 1);
+                int offset = acc - t;
+                if (t >= lengths.get(k - 1) || t > lengths.get(k) || offset <= 0) {
+                    throw new IllegalArgumentException("transition " + k + " (" + t + " frames) does not fit its segments");
+                }
+                g.append(String.format(Locale.ROOT, "[%s][v%d]xfade=transition=%s:duration=%s:offset=%s,setpts=N/%d/TB[xv%d];%n",
+                        pv, k, safeTransition(fx.get(k - 1)), secs(t / (double) fps), secs(offset / (double) fps), fps, k));
+                g.append(String.format(Locale.ROOT, "[%s][a%d]acrossfade=d=%s:c1=tri:c2=tri[xa%d];%n", pa, k, secs(t / (double) fps), k));
+                acc += lengths.get(k) - t;
+                pv = "xv" + k;
+                pa = "xa" + k;
+            }
+            total = acc;
+            v = pv;
+            a = pa;
+        } else {
+            StringBuilder concat = new StringBuilder();
+            for (int k = 0; k < n; k++) {
+                concat.append("[v").append(k).append("][a").append(k).append(']');
+            }
+            g.append(concat).append("concat=n=").append(n).append(":v=1:a=1[cv][ca];\n");
+            total = lengths.stream().mapToInt(Integer::intValue).sum();
+            v = "cv";
+            a = "ca";
+        }
+
+        JsonNode text = track(draft, 7);
+        int t = 0;
+        if (text != null) {
+            for (JsonNode sg : text.path("sg")) {
+                Path textFile = scratch.resolve("title-" + t + ".txt");
+                Files.writeString(textFile, sg.path("text").asText(""), StandardCharsets.UTF_8);
+                double st = sg.path("st").asLong(0) / 1000.0;
+                double end = st + sg.path("d").asLong(0) / 1000.0;
+                int size = Math.max(16, Math.min(w, h) / 12);
+                g.append(String.format(Locale.ROOT, "[%s]drawtext=fontfile='%s':textfile='%s':fontcolor=white:fontsize=%d:borderw=%d:"
+                        + "bordercolor=black@0.7:x=(w-text_w)/2:y=(h-text_h)/2:enable='between(t,%s,%s)'[tv%d];%n",
+                        v, quoted(font), quoted(textFile), size, Math.max(2, size / 16), secs(st), secs(end), t));
+                v = "tv" + t;
+                t++;
+            }
+        }
+
+        JsonNode audio = track(draft, 1);
+        if (audio != null && !audio.path("sg").isEmpty()) {
+            JsonNode sg = audio.path("sg").get(0);
+            Path src = source(media, sg);
+            if (sg.path("loop").asBoolean(false)) {
+                args.addAll(List.of("-stream_loop", "-1"));
+            }
+            args.addAll(List.of("-i", src.toString()));
+            long samples = total * 48000L / fps;
+            double fadeOut = sg.path("fo").asLong(0) / 1000.0;
+            double dur = total / (double) fps;
+            g.append(String.format(Locale.ROOT, "[%d:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                    + "apad,atrim=end_sample=%d,volume=%s%s[music];%n", input, samples, secs(sg.path("v").asDouble(0.35)),
+                    fadeOut > 0 ? ",afade=t=out:st=" + secs(dur - fadeOut) + ":d=" + secs(fadeOut) : ""));
+            g.append(String.format(Locale.ROOT, "[%s][music]amix=inputs=2:duration=first:normalize=0[mixed];%n", a));
+            a = "mixed";
+            input++;
+        }
+        g.append("[").append(v).append("]null[vout];\n[").append(a).append("]anull[aout]");
+
+        Path script = scratch.resolve("graph.txt");
+        Files.writeString(script, g.toString(), StandardCharsets.UTF_8);
+        long maxrate = (long) w * h * fps / 10;
+        args.addAll(List.of("-filter_complex_script", script.toString(), "-map", "[vout]", "-map", "[aout]",
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", String.valueOf(maxrate),
+                "-bufsize", String.valueOf(maxrate * 2), "-pix_fmt", "yuv420p", "-r", String.valueOf(fps),
+                "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", "-frames:v", String.valueOf(total),
+                "-movflags", "+faststart", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats", output.toString()));
+        return new Command(args, total);
+    }
+
+    private static JsonNode track(JsonNode draft, int type) {
+        for (JsonNode t : draft.path("t")) {
+            if (t.path("tt").asInt(-1) == type) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static Path source(Map<String, Path> media, JsonNode sg) {
+        Path p = media.get(sg.path("src").asText());
+        if (p == null) {
+            throw new IllegalArgumentException("the draft names media '" + sg.path("src").asText() + "' that this session does not have");
+        }
+        return p;
+    }
+
+    private static String safeTransition(String kind) {
+        return switch (kind) {
+            case "fade", "dissolve", "wipeleft", "wiperight", "slideleft", "slideright", "fadeblack", "fadewhite" -> kind;
+            default -> "fade";
+        };
+    }
+
+    private static String quoted(Path p) {
+        String s = p.toAbsolutePath().toString();
+        if (s.contains("'")) {
+            throw new IllegalArgumentException("paths with a quote cannot be used in a filtergraph: " + s);
+        }
+        return s;
+    }
+
+    private static int even(int v) {
+        return v % 2 == 0 ? v : v + 1;
+    }
+
+    static String secs(double s) {
+        return String.format(Locale.ROOT, "%.6f", s);
+    }
+}
