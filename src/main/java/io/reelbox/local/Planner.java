@@ -35,8 +35,14 @@ public final class Planner {
     private static final Pattern RESOLUTION = Pattern.compile("\\b(480p|720p|1080p|1440p|2160p|4k|uhd|full ?hd)\\b");
     private static final Pattern VOLUME = Pattern.compile("(?:music|song|bgm|soundtrack|audio|track)[^.%\\n]{0,40}?(\\d{1,3})\\s*%"
             + "|(\\d{1,3})\\s*%[^.\\n]{0,20}?(?:music|volume|song|bgm)");
-    private static final Pattern TITLE_QUOTED = Pattern.compile("(?:titled|title(?:d)?:?|with the title|called|named)\\s*[\"“'‘]([^\"”’\\n]{1,100})[\"”'’]",
-            Pattern.CASE_INSENSITIVE);
+    private static final String TITLE_LEAD = "(?:titled|title:?|with the title|called|named)\\s*";
+    /** Each opening quote with its own closing one, so other quotes may appear inside a title. */
+    private static final Pattern[] TITLE_QUOTED = {
+        Pattern.compile(TITLE_LEAD + "\"([^\"\\n]{1,100})\"", Pattern.CASE_INSENSITIVE),
+        Pattern.compile(TITLE_LEAD + "“([^”\\n]{1,100})”", Pattern.CASE_INSENSITIVE),
+        Pattern.compile(TITLE_LEAD + "‘([^’\\n]{1,100})’", Pattern.CASE_INSENSITIVE),
+        Pattern.compile(TITLE_LEAD + "'([^'\\n]{1,100})'", Pattern.CASE_INSENSITIVE),
+    };
     private static final Pattern TITLE_PLAIN = Pattern.compile("\\btitled\\s+([^,.;\\n\"]{1,60})", Pattern.CASE_INSENSITIVE);
     private static final Pattern TRANSITION_LENGTH = Pattern.compile(NUM + "\\s*-?\\s*(?:seconds?|secs?|s)\\s+(?:long\\s+)?(?:cross-?fade|fade|dissolve|wipe|slide|transition)");
     private static final Pattern TITLE_LENGTH = Pattern.compile("first\\s+" + NUM + "\\s*-?\\s*(?:seconds?|secs?|s)\\b");
@@ -292,7 +298,8 @@ public final class Planner {
             }
             resWord = shortSide == 2160 ? "4K" : shortSide + "p";
         }
-        int longSide = shortSide * 16 / 9;
+        // 16:9 of 480 is 853.3: round to the even width encoders need (854), as every player expects.
+        int longSide = (int) Math.round(shortSide * 16 / 9.0 / 2) * 2;
         int w = aspect.equals("9:16") ? shortSide : aspect.equals("1:1") ? shortSide : longSide;
         int h = aspect.equals("9:16") ? longSide : shortSide;
 
@@ -313,10 +320,15 @@ public final class Planner {
             volume = Math.min(100, Integer.parseInt(v.group(1) != null ? v.group(1) : v.group(2)));
         }
         String title = null;
-        Matcher tq = TITLE_QUOTED.matcher(prompt);
-        if (tq.find()) {
-            title = tq.group(1).strip();
-        } else {
+        int titleAt = Integer.MAX_VALUE;
+        for (Pattern quoted : TITLE_QUOTED) {
+            Matcher tq = quoted.matcher(prompt);
+            if (tq.find() && tq.start() < titleAt) {
+                title = tq.group(1).strip();
+                titleAt = tq.start();
+            }
+        }
+        if (title == null) {
             Matcher tp = TITLE_PLAIN.matcher(prompt);
             if (tp.find()) {
                 title = tp.group(1).replaceAll("(?i)\\s+(and|with)\\b.*$", "").strip();

@@ -165,7 +165,7 @@ public final class RenderCommand {
         args.addAll(List.of("-filter_complex_script", script.toString(), "-map", "[vout]", "-map", "[aout]",
                 "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", String.valueOf(maxrate),
                 "-bufsize", String.valueOf(maxrate * 2), "-pix_fmt", "yuv420p", "-r", String.valueOf(fps),
-                "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", "-frames:v", String.valueOf(total),
+                "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
                 "-movflags", "+faststart", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats", output.toString()));
         return new Command(args, total);
     }

@@ -1,0 +1,141 @@
+package io.reelbox.local;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.reelbox.failure.Failure;
+import io.reelbox.nemo.AgentTranscript;
+import io.reelbox.nemo.ApiException;
+import io.reelbox.nemo.NemoClient;
+import io.reelbox.nemo.RenderStatus;
+import io.reelbox.nemo.UploadedFile;
+import io.reelbox.testing.Probe;
+import io.reelbox.testing.TestSettings;
+
+/** The local backend over real HTTP, driven by Reelbox's own client: every endpoint and error of the contract. */
+class LocalBackendTest {
+
+    @TempDir
+    static Path dir;
+    static LocalBackend backend;
+    static NemoClient client;
+    static String token;
+    static Path still;
+    static Path song;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = LocalBackend.start(new LocalBackend.Config(dir.resolve("local"), Probe.ffmpeg(), LocalSetup.font(dir),
+                2_000_000, 1, Duration.ofHours(1)), 0);
+        client = new NemoClient(TestSettings.with(Map.of()), backend::baseUrl);
+        token = client.anonymousToken("test-client").token();
+        still = Probe.still(dir.resolve("photo.jpg"), "color=c=0x203040:s=640x360");
+        song = Probe.tone(dir.resolve("song.mp3"), "sine=f=300:r=44100", 3);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        backend.close();
+    }
+
+    @Test
+    void tokensAndSessionsAreChecked() {
+        assertTrue(token.startsWith("nmv_usr_local_"));
+        assertEquals(Failure.TOKEN_INVALID, assertThrows(ApiException.class, () -> client.createSession("nmv_usr_unknown", "en")).failure());
+        assertEquals(Failure.SESSION_NOT_FOUND, assertThrows(ApiException.class, () -> client.state(token, "424242")).failure());
+        assertEquals(Failure.SESSION_NOT_FOUND, assertThrows(ApiException.class, () -> client.prompt(token, "424242", "p", "t")).failure());
+        assertEquals(400, assertThrows(ApiException.class, () -> client.anonymousToken("")).httpStatus(), "X-Client-Id required");
+        String sid = client.createSession(token, "en")[1];
+        String other = client.anonymousToken("someone-else").token();
+        assertEquals(Failure.SESSION_NOT_FOUND, assertThrows(ApiException.class, () -> client.state(other, sid)).failure(),
+                "a session belongs to its user");
+        assertTrue(sid.matches("\\d{15,}"), "a long numeric session id");
+        assertEquals(100.0, client.credits(token).available());
+    }
+
+    @Test
+    void uploadsAreStreamedProbedAndChecked() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        List<UploadedFile> files = client.upload(token, sid, List.of(still, song));
+        assertEquals("image", files.get(0).fileType());
+        assertEquals(640, files.get(0).width());
+        assertEquals(3.0, files.get(1).duration(), 0.1);
+
+        Path exe = Files.writeString(dir.resolve("tool.exe"), "MZ");
+        assertEquals(Failure.UNSUPPORTED_FILE, assertThrows(ApiException.class, () -> client.upload(token, sid, List.of(exe))).failure());
+        Path fake = Files.writeString(dir.resolve("fake.jpg"), "not a picture at all");
+        assertEquals(Failure.UNSUPPORTED_FILE, assertThrows(ApiException.class, () -> client.upload(token, sid, List.of(fake))).failure(),
+                "content that ffmpeg cannot read is refused");
+        Path big = dir.resolve("big.mp4");
+        Files.write(big, new byte[2_100_000]);
+        ApiException tooBig = assertThrows(ApiException.class, () -> client.upload(token, sid, List.of(big)));
+        assertTrue(tooBig.is(Failure.FILE_TOO_LARGE) || tooBig.is(Failure.UNAVAILABLE), "4002, or the connection closed on the rest of the body");
+
+        assertEquals("photo.jpg", client.uploadUrls(token, sid, List.of(still.toUri().toString())).get(0).filename().replace("-2", ""));
+        assertEquals(Failure.REJECTED, assertThrows(ApiException.class,
+                () -> client.uploadUrls(token, sid, List.of("https://example.org/a.jpg"))).failure(), "never reaches beyond loopback");
+    }
+
+    @Test
+    void promptPlansAndTheStateShowsTheDraft() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        assertNull(client.state(token, sid).get("draft").isNull() ? null : client.state(token, sid).get("draft"));
+        client.upload(token, sid, List.of(still, song));
+        AgentTranscript t = client.prompt(token, sid, "a 4 second 480p video titled 'Hi'", "test");
+        assertEquals(1, t.toolCalls());
+        assertEquals(1, t.toolResults());
+        assertTrue(t.replies().get(0).startsWith("Planned a 4.0-second landscape video at 854x480"), t.replies().get(0));
+        JsonNode state = client.state(token, sid);
+        assertEquals(4000, state.path("draft").path("d").asLong());
+        assertEquals(2, state.path("video_infos").size());
+    }
+
+    @Test
+    void exportRendersWithProgressAndServesTheDownload() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        client.upload(token, sid, List.of(still, song));
+        client.prompt(token, sid, "a 3 second 480p video", "test");
+        JsonNode draft = client.state(token, sid).path("draft");
+        client.export(token, sid, "render_test_1", draft);
+        assertEquals(Failure.REJECTED, assertThrows(ApiException.class, () -> client.export(token, sid, "render_test_1", draft)).failure(),
+                "render ids are unique");
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.renderStatus(token, "render_test_1").completed());
+        RenderStatus s = client.renderStatus(token, "render_test_1");
+        assertEquals(100, s.progress());
+        assertEquals(3.0, s.durationSeconds(), 0.01);
+        Path out = dir.resolve("download.mp4");
+        assertEquals(s.size(), client.download(token, s.url(), out));
+        assertEquals(854, Probe.info(out).width());
+        assertEquals(s.url(), client.fallbackDownloadUrl("render_test_1"));
+    }
+
+    @Test
+    void cancelStopsARender() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        client.upload(token, sid, List.of(still));
+        client.prompt(token, sid, "a one minute 1080p video with a slow zoom", "test");
+        client.export(token, sid, "render_cancel", client.state(token, sid).path("draft"));
+        client.cancel(token, "render_cancel");
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.renderStatus(token, "render_cancel").failed());
+        assertEquals("cancelled", client.renderStatus(token, "render_cancel").error());
+        assertFalse(Files.exists(dir.resolve("local/renders/render_cancel.mp4")));
+    }
+}
