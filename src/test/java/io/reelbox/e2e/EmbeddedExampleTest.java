@@ -1,0 +1,80 @@
+package io.reelbox.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reelbox.testing.Daemon;
+import io.reelbox.testing.Probe;
+
+/** The product's main job, offline: the daemon on the embedded backend turns inbox-example/ into a real MP4. */
+class EmbeddedExampleTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void theExampleJobBecomesASixtySecondVideo() throws Exception {
+        Path example = Path.of("inbox-example", "city-promo");
+        try (Daemon daemon = Daemon.start(root, Map.of("reelbox.local.ffmpeg", Probe.ffmpeg().binary().toString()))) {
+            copy(example, daemon.inbox.resolve("city-promo"));
+            Path report = daemon.outbox.resolve("city-promo.json");
+            await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(report));
+
+            Path video = daemon.outbox.resolve("city-promo.mp4");
+            Probe.Info info = Probe.info(video);
+            assertEquals(60.0, info.duration(), 1 / 30.0);
+            assertEquals(1920, info.width());
+            assertEquals(1080, info.height());
+            assertEquals("h264", info.videoCodec());
+            assertEquals("aac", info.audioCodec());
+            double[] lengths = Probe.streamLengths(video, 30);
+            assertEquals(lengths[0], lengths[1], 1 / 30.0, "sound as long as picture");
+            assertTrue(Probe.whiteShare(Probe.frame(video, 1.0, 480, 270)) > 0.001, "the title 'Urban Dreams' at 1 s");
+
+            JsonNode r = new ObjectMapper().readTree(report.toFile());
+            assertEquals(Files.size(video), r.path("renders").get(0).path("size_bytes").asLong());
+            assertTrue(r.path("renders").get(0).path("agent_replies").get(0).asText().startsWith("Planned a 60.0-second landscape video"));
+            assertEquals(6, r.path("inputs").size());
+            try (Stream<Path> done = Files.list(daemon.inbox.resolve(".done/city-promo"))) {
+                assertEquals(6, done.count());
+            }
+            assertEquals(List.of(".done", ".processing"), listNames(daemon.inbox));
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(daemon.workDir.resolve("token-local.json"))));
+        }
+        try (Stream<Path> files = Files.list(example)) {
+            assertEquals(6, files.count(), "the tracked example is never touched");
+        }
+    }
+
+    private static List<String> listNames(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        Path staging = to.resolveSibling(".staging-" + to.getFileName());
+        Files.createDirectories(staging);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, staging.resolve(f.getFileName()));
+            }
+        }
+        Files.move(staging, to);
+    }
+}
