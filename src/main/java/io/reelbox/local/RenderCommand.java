@@ -35,6 +35,12 @@ public final class RenderCommand {
         if (videoTrack == null || videoTrack.path("sg").isEmpty()) {
             throw new IllegalArgumentException("the draft has no video segments");
         }
+        // Photos and muted clips are silent: when nothing in the picture track has sound, the whole per-segment
+        // audio chain (silence, crossfades, mix) is skipped and the music, or one silence, is the soundtrack.
+        boolean anySound = false;
+        for (JsonNode sg : videoTrack.path("sg")) {
+            anySound |= "video".equals(sg.path("kind").asText()) && !sg.path("mute").asBoolean(false);
+        }
         List<String> args = new ArrayList<>();
         StringBuilder g = new StringBuilder();
         int input = 0;
@@ -63,14 +69,18 @@ public final class RenderCommand {
                     g.append(String.format(Locale.ROOT, "[%d:v]%s,loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d[v%d];%n",
                             input, fit, frames - 1, fps, fps, i));
                 }
-                g.append(String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp:channel_layouts=stereo[a%d];%n", samples, i));
+                if (anySound) {
+                    g.append(silence(samples, "a" + i));
+                }
             } else {
                 double in = sg.path("in").asLong(0) / 1000.0;
                 args.addAll(List.of("-ss", secs(in), "-t", secs(frames / (double) fps + 1.0), "-i", src.toString()));
                 g.append(String.format(Locale.ROOT, "[%d:v]setpts=PTS-STARTPTS,fps=%d,%s,tpad=stop_mode=clone:stop_duration=2,"
                         + "trim=end_frame=%d,setpts=N/%d/TB[v%d];%n", input, fps, fit, frames, fps, i));
-                if (sg.path("mute").asBoolean(false)) {
-                    g.append(String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp:channel_layouts=stereo[a%d];%n", samples, i));
+                if (!anySound) {
+                    // no audio chain at all (see above)
+                } else if (sg.path("mute").asBoolean(false)) {
+                    g.append(silence(samples, "a" + i));
                 } else {
                     g.append(String.format(Locale.ROOT, "[%d:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
                             + "apad,atrim=end_sample=%d[a%d];%n", input, samples, i));
@@ -103,7 +113,9 @@ public final class RenderCommand {
                 }
                 g.append(String.format(Locale.ROOT, "[%s][v%d]xfade=transition=%s:duration=%s:offset=%s,setpts=N/%d/TB[xv%d];%n",
                         pv, k, safeTransition(fx.get(k - 1)), secs(t / (double) fps), secs(offset / (double) fps), fps, k));
-                g.append(String.format(Locale.ROOT, "[%s][a%d]acrossfade=d=%s:c1=tri:c2=tri[xa%d];%n", pa, k, secs(t / (double) fps), k));
+                if (anySound) {
+                    g.append(String.format(Locale.ROOT, "[%s][a%d]acrossfade=d=%s:c1=tri:c2=tri[xa%d];%n", pa, k, secs(t / (double) fps), k));
+                }
                 acc += lengths.get(k) - t;
                 pv = "xv" + k;
                 pa = "xa" + k;
@@ -114,9 +126,10 @@ public final class RenderCommand {
         } else {
             StringBuilder concat = new StringBuilder();
             for (int k = 0; k < n; k++) {
-                concat.append("[v").append(k).append("][a").append(k).append(']');
+                concat.append("[v").append(k).append(']').append(anySound ? "[a" + k + "]" : "");
             }
-            g.append(concat).append("concat=n=").append(n).append(":v=1:a=1[cv][ca];\n");
+            g.append(concat).append("concat=n=").append(n).append(":v=1:a=").append(anySound ? 1 : 0)
+                    .append(anySound ? "[cv][ca];\n" : "[cv];\n");
             total = lengths.stream().mapToInt(Integer::intValue).sum();
             v = "cv";
             a = "ca";
@@ -153,9 +166,16 @@ public final class RenderCommand {
             g.append(String.format(Locale.ROOT, "[%d:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
                     + "apad,atrim=end_sample=%d,volume=%s%s[music];%n", input, samples, secs(sg.path("v").asDouble(0.35)),
                     fadeOut > 0 ? ",afade=t=out:st=" + secs(dur - fadeOut) + ":d=" + secs(fadeOut) : ""));
-            g.append(String.format(Locale.ROOT, "[%s][music]amix=inputs=2:duration=first:normalize=0[mixed];%n", a));
-            a = "mixed";
+            if (anySound) {
+                g.append(String.format(Locale.ROOT, "[%s][music]amix=inputs=2:duration=first:normalize=0[mixed];%n", a));
+                a = "mixed";
+            } else {
+                a = "music";
+            }
             input++;
+        } else if (!anySound) {
+            g.append(silence(total * 48000L / fps, "quiet"));
+            a = "quiet";
         }
         g.append("[").append(v).append("]null[vout];\n[").append(a).append("]anull[aout]");
 
@@ -168,6 +188,11 @@ public final class RenderCommand {
                 "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
                 "-movflags", "+faststart", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats", output.toString()));
         return new Command(args, total);
+    }
+
+    private static String silence(long samples, String label) {
+        return String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp:channel_layouts=stereo[%s];%n",
+                samples, label);
     }
 
     private static JsonNode track(JsonNode draft, int type) {

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Render benchmark (see BENCHMARKS.md). The reference job of shared/render-notes.md — five 1920x1080 stills and 60 s
+# of music → a 60 s 1080p30 video with 1 s transitions, a title and the music at 35 % — measured two ways:
+#   1. the best hand-written ffmpeg command for that output, alone;
+#   2. drop-to-outbox through the daemon on the embedded backend (a folder job renamed into the inbox, until its
+#      report appears), with ffmpeg's own time and peak memory taken by a wrapper around the same binary.
+# Then render time against output length (15, 60, 240 s) and resolution (720p, 1080p, 4K).
+# Needs a built target/reelbox.jar and /usr/bin/time. Usage: bench/render/run.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${1:-3}
+W=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$W"' EXIT
+[ -f target/reelbox.jar ] || mvn -B -q -DskipTests package
+
+# The bundled ffmpeg, unpacked the way the daemon does it.
+unzip -q -o -j target/lib/jave-nativebin-linux64-3.5.0.jar ws/schild/jave/nativebin/ffmpeg-amd64 -d "$W/bin"
+FF="$W/bin/ffmpeg-amd64"; chmod +x "$FF"
+cat > "$W/bin/ffmpeg-timed" <<WRAP
+#!/usr/bin/env bash
+exec /usr/bin/time -f "%e s %M kB" -a -o "$W/ffmpeg-times.txt" "$FF" "\$@"
+WRAP
+chmod +x "$W/bin/ffmpeg-timed"
+cp src/main/resources/fonts/DejaVuSans-Bold.ttf "$W/font.ttf"
+
+# Reference media.
+mkdir -p "$W/media"
+for i in 1 2 3 4 5; do
+  "$FF" -loglevel error -y -f lavfi -i "mandelbrot=s=1920x1080:start_scale=$((i+1)):end_scale=0.5" -frames:v 1 -q:v 3 "$W/media/still$i.jpg"
+done
+"$FF" -loglevel error -y -f lavfi -i "aevalsrc='0.1*sin(2*PI*(220+55*floor(mod(t,4)))*t)':s=44100:d=60" -ac 2 -b:a 128k "$W/media/music.mp3"
+printf 'Urban Dreams' > "$W/title.txt"
+
+echo "== 1. hand-written ffmpeg command (reference job), $RUNS runs"
+D=12.8
+graph=""
+for i in 0 1 2 3 4; do
+  graph+="[$i:v]scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p,loop=loop=383:size=1:start=0,setpts=N/30/TB,fps=30[v$i];"
+done
+graph+="[v0][v1]xfade=transition=fade:duration=1:offset=11.8,setpts=N/30/TB[x1];[x1][v2]xfade=transition=fade:duration=1:offset=23.6,setpts=N/30/TB[x2];"
+graph+="[x2][v3]xfade=transition=fade:duration=1:offset=35.4,setpts=N/30/TB[x3];[x3][v4]xfade=transition=fade:duration=1:offset=47.2,setpts=N/30/TB[x4];"
+graph+="[x4]drawtext=fontfile=$W/font.ttf:textfile=$W/title.txt:fontcolor=white:fontsize=90:borderw=5:bordercolor=black@0.7:x=(w-text_w)/2:y=(h-text_h)/2:enable='between(t,0,3)'[vout];"
+graph+="[5:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=duration=60,volume=0.35,afade=t=out:st=57:d=3[aout]"
+for r in $(seq "$RUNS"); do
+  /usr/bin/time -f "%e s %M kB" -o "$W/hand.txt" "$FF" -loglevel error -y \
+    -i "$W/media/still1.jpg" -i "$W/media/still2.jpg" -i "$W/media/still3.jpg" -i "$W/media/still4.jpg" -i "$W/media/still5.jpg" \
+    -i "$W/media/music.mp3" -filter_complex "$graph" -map "[vout]" -map "[aout]" -c:v libx264 -preset veryfast -crf 23 \
+    -pix_fmt yuv420p -r 30 -c:a aac -b:a 160k -movflags +faststart "$W/hand.mp4"
+  echo "hand-written run $r: $(cat "$W/hand.txt") (wall, ffmpeg peak RSS)"
+done
+
+start_daemon() {
+  mkdir -p "$W/d/inbox" "$W/d/outbox"
+  java -Xmx256m -Dreelbox.api.base-url=embedded -Dreelbox.local.ffmpeg="$W/bin/ffmpeg-timed" \
+    -Dreelbox.inbox="$W/d/inbox" -Dreelbox.outbox="$W/d/outbox" -Dreelbox.work-dir="$W/d/work" -Dreelbox.routes-dir="$W/d/routes" \
+    -Dreelbox.inbox.stable-for=500ms -Dreelbox.inbox.scan-interval=200 -Dreelbox.local.poll-interval=200ms \
+    -jar target/reelbox.jar > "$W/daemon.log" 2>&1 &
+  DPID=$!
+  until grep -q "Reelbox running" "$W/daemon.log"; do sleep 0.2; done
+}
+
+# Drops a folder job (prompt $2) named $1 and waits for its report; prints the drop-to-outbox seconds.
+drop() {
+  local name=$1 prompt=$2
+  mkdir -p "$W/d/inbox/.staging-$name"
+  cp "$W/media/"*.jpg "$W/media/music.mp3" "$W/d/inbox/.staging-$name/"
+  printf 'prompt: "%s"\noutput: %s\n' "$prompt" "$name" > "$W/d/inbox/.staging-$name/job.yaml"
+  local t0; t0=$(date +%s.%N)
+  mv "$W/d/inbox/.staging-$name" "$W/d/inbox/$name"
+  until [ -f "$W/d/outbox/$name.json" ] || [ -f "$W/d/inbox/.failed/$name/error.json" ]; do sleep 0.05; done
+  awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.1f", a - b }'
+}
+
+start_daemon
+REF="combine my clips into a 60-second video with 1-second transitions, titled 'Urban Dreams', music at 35%"
+echo "== 2. drop-to-outbox through the daemon (java -Xmx256m, embedded backend), $RUNS runs"
+for r in $(seq "$RUNS"); do
+  : > "$W/ffmpeg-times.txt"
+  s=$(drop "ref$r" "$REF")
+  echo "daemon run $r: drop-to-outbox ${s} s; ffmpeg alone $(tail -1 "$W/ffmpeg-times.txt") (wall, peak RSS)"
+done
+echo "daemon peak RSS: $(grep VmHWM /proc/$DPID/status | awk '{print $2}') kB"
+"$FF" -hide_banner -i "$W/d/outbox/ref1.mp4" 2>&1 | grep -E "Duration|Stream" | sed 's/^/  /'
+
+echo "== 3. render time against output length and resolution (one run each; ffmpeg wall time, peak RSS)"
+for v in "15-second 1080p" "60-second 1080p" "240-second 1080p" "60-second 720p" "60-second 4K"; do
+  : > "$W/ffmpeg-times.txt"
+  name=$(echo "$v" | tr -c 'a-zA-Z0-9\n' '-')
+  s=$(drop "$name" "combine my clips into a $v video with transitions, titled 'Urban Dreams', music at 35%")
+  echo "$v: render $(tail -1 "$W/ffmpeg-times.txt"); drop-to-outbox ${s} s; file $(stat -c %s "$W/d/outbox/$name.mp4") bytes"
+done
+kill $DPID; wait $DPID 2>/dev/null || true
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1)"
