@@ -80,7 +80,7 @@ for r in $(seq "$RUNS"); do
   echo "daemon run $r: drop-to-outbox ${s} s; ffmpeg alone $(tail -1 "$W/ffmpeg-times.txt") (wall, peak RSS)"
 done
 echo "daemon peak RSS: $(grep VmHWM /proc/$DPID/status | awk '{print $2}') kB"
-"$FF" -hide_banner -i "$W/d/outbox/ref1.mp4" 2>&1 | grep -E "Duration|Stream" | sed 's/^/  /'
+{ "$FF" -hide_banner -i "$W/d/outbox/ref1.mp4" 2>&1 || true; } | grep -E "Duration|Stream" | sed 's/^/  /'
 
 echo "== 3. render time against output length and resolution (one run each; ffmpeg wall time, peak RSS)"
 for v in "15-second 1080p" "60-second 1080p" "240-second 1080p" "60-second 720p" "60-second 4K"; do

@@ -29,6 +29,8 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
 
     private final Tunables tunables;
     private final Map<String, String> lastGood = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger rejectedRoutes = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger rejectedTunables = new java.util.concurrent.atomic.AtomicInteger();
 
     public SafeRouteReloadStrategy(String folder, Tunables tunables) {
         super(folder, false);
@@ -58,10 +60,22 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             // Editors and scripts often truncate, then write: reading at the first event would see an empty file
             // and silently reset every tunable. Let the write finish first.
             Thread.sleep(SETTLE_MS);
-            tunables.reload();
+            if (!tunables.reload()) {
+                rejectedTunables.incrementAndGet();
+            }
         } else {
             LOG.info("{} changed; it is not the tunables file, restart to apply it", resource.getLocation());
         }
+    }
+
+    /** How many route-file edits were rejected (and rolled back), for monitoring and tests. */
+    public int rejectedRouteEdits() {
+        return rejectedRoutes.get();
+    }
+
+    /** How many tunables-file versions were rejected. */
+    public int rejectedTunableEdits() {
+        return rejectedTunables.get();
     }
 
     private void onRoutesChanged(Resource resource) {
@@ -83,6 +97,7 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             LOG.info("Reloaded routes from {}", path.getFileName());
         } catch (Exception e) {
             LOG.error("Rejected change to {}: {}; the previous version keeps running", path.getFileName(), rootMessage(e));
+            rejectedRoutes.incrementAndGet();
             restore(path);
         }
     }

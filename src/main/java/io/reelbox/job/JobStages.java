@@ -160,7 +160,8 @@ public final class JobStages {
                     deadline = System.nanoTime() + settings.duration("reelbox.export.timeout").toNanos();
                     continue;
                 }
-                if (s.progress() != lastProgress) {
+                // Every tenth of the way is enough for a log a person reads; fast pollers would flood it otherwise.
+                if (s.progress() / 10 != lastProgress / 10 || lastProgress < 0) {
                     lastProgress = s.progress();
                     LOG.info("Job {}: render {} {} {}%", job.id(), r.renderId, s.status(), s.progress());
                 }

@@ -43,6 +43,16 @@ class ChainRecoveryTest extends DaemonTestBase {
     }
 
     @Test
+    void aRefusedClientIdIsReplacedByANewOne() throws Exception {
+        once(post(urlEqualTo("/api/auth/anonymous-token")).willReturn(aResponse().withStatus(400).withBody("{\"detail\":\"X-Client-Id required\"}")));
+        drop("a", "prompt: p");
+        awaitReport("a");
+        var calls = api.server.findAll(postRequestedFor(urlEqualTo("/api/auth/anonymous-token")));
+        assertEquals(2, calls.size());
+        assertFalse(calls.get(0).getHeader("X-Client-Id").equals(calls.get(1).getHeader("X-Client-Id")), "a new client id");
+    }
+
+    @Test
     void tokenExpiringWhilePollingKeepsPollingTheSameRender() throws Exception {
         once(get(urlPathMatching(STATUS)).willReturn(aResponse().withStatus(401).withBody("{\"code\":1001}")));
         drop("a", "prompt: p");

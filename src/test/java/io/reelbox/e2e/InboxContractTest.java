@@ -129,13 +129,11 @@ class InboxContractTest extends DaemonTestBase {
         Path clip = daemon.inbox.resolve("slow.mp4");
         Files.write(clip, java.util.Arrays.copyOf(io.reelbox.testing.NemoStub.MP4, 100));
         Files.writeString(daemon.inbox.resolve("slow.yaml"), "prompt: p");
-        // Keep growing the file for longer than stable-for: the job must not start meanwhile.
-        long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
-        while (System.nanoTime() < until) {
+        // Keep growing the file for longer than stable-for (200 ms): at every poll it must still be in the inbox.
+        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
             Files.write(clip, new byte[64], java.nio.file.StandardOpenOption.APPEND);
-            await().pollDelay(Duration.ofMillis(50)).until(() -> true);
-            assertTrue(Files.exists(clip), "taken while still being written");
-        }
+            return Files.exists(daemon.inbox.resolve("slow.yaml"));
+        });
         awaitReport("slow");
     }
 }

@@ -128,6 +128,37 @@ class LocalBackendTest {
     }
 
     @Test
+    void oneRenderAtATimeTheRestPending() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        client.upload(token, sid, List.of(still));
+        client.prompt(token, sid, "a 20 second 1080p video with a slow zoom", "test");
+        JsonNode draft = client.state(token, sid).path("draft");
+        client.export(token, sid, "render_q1", draft);
+        client.export(token, sid, "render_q2", draft);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "processing".equals(client.renderStatus(token, "render_q1").status()));
+        assertEquals("pending", client.renderStatus(token, "render_q2").status(), "the second waits for the first");
+        client.cancel(token, "render_q1");
+        client.cancel(token, "render_q2");
+    }
+
+    @Test
+    void oldMediaAndRendersAreSweptAway() throws Exception {
+        try (LocalBackend shortLived = LocalBackend.start(new LocalBackend.Config(dir.resolve("sweep"), Probe.ffmpeg(),
+                LocalSetup.font(dir), 2_000_000, 1, Duration.ofMillis(1)), 0)) {
+            NemoClient c = new NemoClient(TestSettings.with(Map.of()), shortLived::baseUrl);
+            String t = c.anonymousToken("sweeper").token();
+            String sid = c.createSession(t, "en")[1];
+            c.upload(t, sid, List.of(still));
+            Path sessionDir = dir.resolve("sweep/sessions").resolve(sid);
+            assertTrue(Files.exists(sessionDir.resolve("photo.jpg")));
+            shortLived.sweep();
+            assertFalse(Files.exists(sessionDir));
+            assertEquals(Failure.SESSION_NOT_FOUND, assertThrows(ApiException.class, () -> c.state(t, sid)).failure());
+            c.close();
+        }
+    }
+
+    @Test
     void cancelStopsARender() throws Exception {
         String sid = client.createSession(token, "en")[1];
         client.upload(token, sid, List.of(still));

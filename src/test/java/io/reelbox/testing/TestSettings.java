@@ -13,6 +13,20 @@ import io.reelbox.config.Settings;
 /** The shipped application.properties with fast timings, for tests that use beans without the daemon. */
 public final class TestSettings {
 
+    /** Timings shortened so that retries, polling and recovery take milliseconds in tests. */
+    public static final Map<String, String> FAST = Map.ofEntries(
+            Map.entry("reelbox.api.token", ""),
+            Map.entry("reelbox.inbox.scan-interval", "100"),
+            Map.entry("reelbox.inbox.stable-for", "200ms"),
+            Map.entry("reelbox.export.poll-interval", "50ms"),
+            Map.entry("reelbox.local.poll-interval", "100ms"),
+            Map.entry("reelbox.retry.initial-backoff", "10ms"),
+            Map.entry("reelbox.retry.max-backoff", "50ms"),
+            Map.entry("reelbox.retry.rate-limit-backoff", "20ms"),
+            Map.entry("reelbox.prompt.recovery-first-read", "50ms"),
+            Map.entry("reelbox.prompt.recovery-interval", "50ms"),
+            Map.entry("reelbox.credits.check-interval", "200ms"));
+
     private TestSettings() {
     }
 
@@ -25,10 +39,7 @@ public final class TestSettings {
         }
         Map<String, String> all = new HashMap<>();
         p.stringPropertyNames().forEach(k -> all.put(k, p.getProperty(k)));
-        all.put("reelbox.api.token", "");
-        all.put("reelbox.retry.initial-backoff", "5ms");
-        all.put("reelbox.retry.max-backoff", "20ms");
-        all.put("reelbox.retry.rate-limit-backoff", "10ms");
+        all.putAll(FAST);
         all.put("reelbox.api.read-timeout", "2s");
         all.putAll(overrides);
         return Settings.of(all, null);
