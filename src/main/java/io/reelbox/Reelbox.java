@@ -22,6 +22,7 @@ import io.reelbox.job.CreditGate;
 import io.reelbox.job.Intake;
 import io.reelbox.job.JobRegistry;
 import io.reelbox.job.JobStages;
+import io.reelbox.job.Journal;
 import io.reelbox.job.Outbox;
 import io.reelbox.job.Outcomes;
 import io.reelbox.job.TokenStore;
@@ -160,14 +161,20 @@ public final class Reelbox {
             JobRegistry registry = new JobRegistry();
             Outbox outbox = new Outbox(outboxDir);
             InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC());
-            JobStages stages = new JobStages(settings, client, tokens, gate, registry, outbox,
+            Journal journal;
+            try {
+                journal = new Journal(workDir);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Cannot create the journal in " + workDir + ": " + e.getMessage(), e);
+            }
+            JobStages stages = new JobStages(settings, client, tokens, gate, registry, outbox, journal,
                     embedded != null ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval");
 
             var registryOfBeans = context.getRegistry();
             registryOfBeans.bind("settings", settings);
-            registryOfBeans.bind("intake", new Intake(scanner, settings, registry, gate));
+            registryOfBeans.bind("intake", new Intake(scanner, settings, registry, gate, journal));
             registryOfBeans.bind("stages", stages);
-            registryOfBeans.bind("outcomes", new Outcomes(scanner.layout(), outbox, stages, registry));
+            registryOfBeans.bind("outcomes", new Outcomes(scanner.layout(), outbox, stages, registry, journal));
             registryOfBeans.bind("creditGate", gate);
             registryOfBeans.bind("jobRegistry", registry);
             registryOfBeans.bind("nemoClient", client);

@@ -78,6 +78,31 @@ public final class InboxScanner {
                 || lower.endsWith(".crdownload");
     }
 
+    /**
+     * Folders in {@code .processing/} that no journal entry knows: a claim the daemon did not finish recording (it
+     * died in between). They go back to the inbox as folder jobs under their job name, to be taken again; a name
+     * already taken sends them to {@code .failed/} instead. Nothing is deleted.
+     */
+    public void returnUnclaimed(java.util.Set<Path> known) throws IOException {
+        if (!Files.isDirectory(layout.processing())) {
+            return;
+        }
+        for (Path dir : sorted(layout.processing())) {
+            if (known.contains(dir) || !Files.isDirectory(dir)) {
+                continue;
+            }
+            String name = dir.getFileName().toString().replaceFirst("-\\d{8}T\\d{6}-[0-9a-f]{4}$", "");
+            Path home = layout.inbox().resolve(name);
+            if (!Files.exists(home)) {
+                Files.move(dir, home);
+                LOG.warn("Returned {} to the inbox: its claim was interrupted", home);
+            } else {
+                Path failed = FreeName.move(dir, layout.failed(), name, "");
+                LOG.warn("Moved interrupted claim {} to {}: {} is taken in the inbox", dir.getFileName(), failed, name);
+            }
+        }
+    }
+
     /** How many jobs are in the inbox, ready or still arriving. */
     public int waitingJobs() throws IOException {
         return Files.isDirectory(layout.inbox()) ? candidates().size() : 0;

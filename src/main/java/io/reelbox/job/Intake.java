@@ -13,8 +13,10 @@ public final class Intake {
     private final Settings settings;
     private final JobRegistry registry;
     private final CreditGate gate;
+    private final Journal journal;
 
-    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, CreditGate gate) {
+    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, CreditGate gate, Journal journal) {
+        this.journal = journal;
         this.scanner = scanner;
         this.settings = settings;
         this.registry = registry;
@@ -29,7 +31,34 @@ public final class Intake {
         InboxScanner.Rules rules = new InboxScanner.Rules(settings.duration("reelbox.inbox.stable-for"),
                 settings.duration("reelbox.inbox.media-timeout"), settings.integer("reelbox.prompt.max-length"));
         List<Job> jobs = scanner.claimReady(slots, rules).stream().map(Job::new).toList();
-        jobs.forEach(registry::claimed);
+        for (Job job : jobs) {
+            journal.save(job);
+            registry.claimed(job);
+        }
+        return jobs;
+    }
+
+    /**
+     * At start: every job the journal knows and whose files are still in {@code .processing/} runs again from its
+     * last safe point; folders there with no journal entry (a crash in the middle of a claim) go back to the inbox.
+     */
+    public List<Job> resume() throws IOException {
+        List<Job> jobs = new java.util.ArrayList<>();
+        java.util.Set<java.nio.file.Path> known = new java.util.HashSet<>();
+        for (Job job : journal.load(settings.integer("reelbox.prompt.max-length"))) {
+            known.add(job.claimed().workDir());
+            if (!java.nio.file.Files.isDirectory(job.claimed().workDir())) {
+                // It had already been moved to .done or .failed when the daemon stopped.
+                journal.remove(job);
+                continue;
+            }
+            registry.claimed(job);
+            jobs.add(job);
+        }
+        scanner.returnUnclaimed(known);
+        if (!jobs.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(Intake.class).info("Resuming {} unfinished job(s) from the journal", jobs.size());
+        }
         return jobs;
     }
 }

@@ -31,6 +31,8 @@ public final class Job {
         public List<String> replies = List.of();
         public String summary;
         public boolean streamDropped;
+        /** Written to the journal before the prompt goes out: once true, this prompt is never sent again. */
+        public boolean promptSent;
         public JsonNode draft;
         public String renderId;
         public final List<String> failedRenderIds = new ArrayList<>();
@@ -52,6 +54,9 @@ public final class Job {
     final List<UploadedFile> uploaded = new ArrayList<>();
     final Map<Integer, io.reelbox.nemo.RenderStatus> statuses = new java.util.HashMap<>();
     String stage = "intake";
+    boolean mediaUploaded;
+    boolean basePromptSent;
+    boolean resumed;
     String taskId;
     String sessionId;
     int sessions;

@@ -51,6 +51,7 @@ public final class JobStages {
     private final Retrier retrier;
     private final JobRegistry registry;
     private final Outbox outbox;
+    private final Journal journal;
     private final String pollIntervalKey;
 
     /**
@@ -58,8 +59,9 @@ public final class JobStages {
      * embedded backend renders in seconds and is polled far more often.
      */
     public JobStages(Settings settings, NemoClient client, TokenStore tokens, CreditGate gate, JobRegistry registry, Outbox outbox,
-                     String pollIntervalKey) {
+                     Journal journal, String pollIntervalKey) {
         this.outbox = outbox;
+        this.journal = journal;
         this.pollIntervalKey = pollIntervalKey;
         this.settings = settings;
         this.client = client;
@@ -90,6 +92,10 @@ public final class JobStages {
     }
 
     public void openSession(Job job) {
+        if (job.sessionId != null) {
+            LOG.info("Job {}: resuming in session {}", job.id(), job.sessionId);
+            return;
+        }
         stage(job, "session", () -> {
             newSession(job);
             return null;
@@ -98,25 +104,39 @@ public final class JobStages {
 
     public void upload(Job job) {
         stage(job, "upload", () -> {
-            uploadAll(job);
+            if (!job.mediaUploaded) {
+                uploadAll(job);
+            }
             JobSpec spec = job.claimed().spec();
-            if (spec.basePrompt() != null) {
+            if (spec.basePrompt() != null && !job.basePromptSent) {
                 // A shared first instruction for every render: sent once, not exported on its own.
-                Job.Render base = new Job.Render("(base)");
-                sendPrompt(job, base, spec.basePrompt());
+                job.basePromptSent = true;
+                sendPrompt(job, new Job.Render("(base)"), spec.basePrompt());
             }
             return null;
         });
     }
 
     public void prompt(Job job, @ExchangeProperty("CamelLoopIndex") int i) {
+        Job.Render r = job.render(i);
+        if (r.promptSent) {
+            // Sent before a restart: the contract forbids sending it again; the state will show what it did.
+            LOG.info("Job {}: render {} was prompted before the restart; not sending it again", job.id(), i + 1);
+            if (r.renderId == null) {
+                r.streamDropped = true;
+            }
+            return;
+        }
         stage(job, "prompt", () -> {
-            sendPrompt(job, job.render(i), job.claimed().spec().promptFor(i));
+            sendPrompt(job, r, job.claimed().spec().promptFor(i));
             return null;
         });
     }
 
     public void verify(Job job, @ExchangeProperty("CamelLoopIndex") int i) {
+        if (job.render(i).renderId != null) {
+            return;
+        }
         stage(job, "verify", () -> {
             Job.Render r = job.render(i);
             r.draft = awaitDraft(job, r);
@@ -129,6 +149,10 @@ public final class JobStages {
     }
 
     public void export(Job job, @ExchangeProperty("CamelLoopIndex") int i) {
+        if (job.render(i).renderId != null) {
+            LOG.info("Job {}: resuming render {}", job.id(), job.render(i).renderId);
+            return;
+        }
         stage(job, "export", () -> {
             startRender(job, i);
             return null;
@@ -141,8 +165,23 @@ public final class JobStages {
             Duration every = settings.duration(pollIntervalKey);
             long deadline = System.nanoTime() + settings.duration("reelbox.export.timeout").toNanos();
             int lastProgress = -1;
+            if (r.published != null) {
+                return null;
+            }
             while (true) {
-                RenderStatus s = api(job, "render status", t -> client.renderStatus(t, r.renderId));
+                RenderStatus s;
+                try {
+                    s = api(job, "render status", t -> client.renderStatus(t, r.renderId));
+                } catch (ApiException e) {
+                    if (!job.resumed || e.httpStatus() != 404) {
+                        throw e;
+                    }
+                    // The backend forgot this render while we were away (it restarted too): render it again.
+                    LOG.warn("Job {}: render {} is unknown after the restart; exporting again", job.id(), r.renderId);
+                    r.failedRenderIds.add(r.renderId);
+                    startRender(job, i);
+                    continue;
+                }
                 if (s.completed()) {
                     r.durationSeconds = s.durationSeconds();
                     r.size = s.size();
@@ -183,6 +222,11 @@ public final class JobStages {
     }
 
     public void download(Job job, @ExchangeProperty("CamelLoopIndex") int i) {
+        Job.Render done = job.render(i);
+        if (done.published != null && Files.exists(done.published)) {
+            LOG.info("Job {}: {} was already written before the restart", job.id(), done.published.getFileName());
+            return;
+        }
         stage(job, "download", () -> {
             Job.Render r = job.render(i);
             RenderStatus s = job.statuses.get(i);
@@ -214,6 +258,7 @@ public final class JobStages {
                     Outbox.verifyMp4(temp, s.size());
                     r.size = bytes;
                     r.published = outbox.publishVideo(temp, r.output);
+                    journal.save(job);
                     LOG.info("Job {}: wrote {} ({} bytes)", job.id(), r.published, bytes);
                     return null;
                 } catch (JobFailure e) {
@@ -245,6 +290,8 @@ public final class JobStages {
         job.taskId = ids[0];
         job.sessionId = ids[1];
         job.sessions++;
+        job.mediaUploaded = false;
+        journal.save(job);
         LOG.info("Job {}: session {}", job.id(), job.sessionId);
     }
 
@@ -262,6 +309,8 @@ public final class JobStages {
         if (!run.isEmpty()) {
             uploadRun(job, run);
         }
+        job.mediaUploaded = true;
+        journal.save(job);
         LOG.info("Job {}: uploaded {} item(s)", job.id(), job.uploaded.size());
     }
 
@@ -294,6 +343,9 @@ public final class JobStages {
         r.prompt = prompt;
         r.streamDropped = false;
         r.draft = draftOf(session(job, "state", (t, sid) -> client.state(t, sid), false, -1));
+        // Recorded before it goes out: after a crash the prompt counts as sent, and is never sent twice.
+        r.promptSent = true;
+        journal.save(job);
         try {
             AgentTranscript transcript = session(job, "prompt",
                     (t, sid) -> client.prompt(t, sid, prompt, "Job " + job.id()), false, -1);
@@ -335,7 +387,13 @@ public final class JobStages {
 
     private void startRender(Job job, int i) {
         Job.Render r = job.render(i);
+        if (r.draft == null) {
+            // Resumed after a restart: the draft lives in the session state.
+            r.draft = draftOf(session(job, "state", (t, sid) -> client.state(t, sid), true, i));
+        }
         r.renderId = "render_" + System.currentTimeMillis() + "_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        // Recorded before the call: after a crash the render is polled, not exported twice.
+        journal.save(job);
         String id = r.renderId;
         session(job, "export", (t, sid) -> {
             client.export(t, sid, id, r.draft);

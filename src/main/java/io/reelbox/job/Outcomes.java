@@ -34,8 +34,10 @@ public final class Outcomes {
     private final Outbox outbox;
     private final JobStages stages;
     private final JobRegistry registry;
+    private final Journal journal;
 
-    public Outcomes(InboxScanner.Layout layout, Outbox outbox, JobStages stages, JobRegistry registry) {
+    public Outcomes(InboxScanner.Layout layout, Outbox outbox, JobStages stages, JobRegistry registry, Journal journal) {
+        this.journal = journal;
         this.layout = layout;
         this.outbox = outbox;
         this.stages = stages;
@@ -46,9 +48,14 @@ public final class Outcomes {
         job.stage = "finish";
         job.creditsAfter = stages.quietCredits();
         for (Job.Render r : job.renders) {
-            outbox.publishReport(r.published, JSON.writeValueAsBytes(report(job, r)));
+            // A report already next to its video was written before a restart: one report per video, never two.
+            if (!Files.exists(Outbox.sibling(r.published, ".json"))) {
+                outbox.publishReport(r.published, JSON.writeValueAsBytes(report(job, r)));
+            }
         }
+        journal.save(job);
         Path done = FreeName.move(job.claimed().workDir(), layout.done(), job.claimed().name(), "");
+        journal.remove(job);
         registry.finished(job);
         LOG.info("Job {}: finished — {} video(s) in {}, inputs in {}", job.id(), job.renders.size(), outbox.dir(), done);
     }
@@ -59,13 +66,16 @@ public final class Outcomes {
                 : new JobFailure(Failure.INTERNAL, "internal", String.valueOf(cause), null, cause);
         try {
             if (failure.failure() == Failure.STOPPED) {
-                giveBack(job);
+                // Journal and files stay in .processing: the next start resumes the job from its last safe point.
+                journal.save(job);
+                LOG.info("Job {}: stopped during {}; it resumes on the next start", job.id(), job.stage());
                 return;
             }
             Path work = job.claimed().workDir();
             FreeName.place(work, "error", ".json", target -> Files.write(target, JSON.writeValueAsBytes(error(job, failure)),
                     java.nio.file.StandardOpenOption.CREATE_NEW));
             Path failed = FreeName.move(work, layout.failed(), job.claimed().name(), "");
+            journal.remove(job);
             LOG.error("Job {}: failed at {} [{}] {} — inputs and error.json in {}", job.id(), job.stage(), failure.code(),
                     failure.getMessage(), failed);
             if (failure.failure() == Failure.INTERNAL && cause != null) {
@@ -76,54 +86,6 @@ public final class Outcomes {
                     job.id(), job.stage(), failure.getMessage(), e.getMessage(), job.claimed().workDir());
         } finally {
             registry.finished(job);
-        }
-    }
-
-    /** Puts a stopped job's files back in the inbox so the next start runs it again. */
-    private void giveBack(Job job) throws IOException {
-        Path work = job.claimed().workDir();
-        if (job.claimed().folderJob()) {
-            Path home = layout.inbox().resolve(job.claimed().name());
-            if (!Files.exists(home)) {
-                Files.move(work, home);
-                LOG.info("Job {}: stopped; inputs put back in {}", job.id(), home);
-                return;
-            }
-        } else {
-            boolean allBack = true;
-            for (Path rel : job.claimed().files()) {
-                Path home = layout.inbox().resolve(rel);
-                if (Files.exists(home)) {
-                    allBack = false;
-                    continue;
-                }
-                Files.createDirectories(home.getParent());
-                Files.move(work.resolve(rel), home);
-            }
-            if (allBack) {
-                deleteEmptyDirs(work);
-                LOG.info("Job {}: stopped; inputs put back in the inbox", job.id());
-                return;
-            }
-        }
-        // Something new took an input's old name meanwhile: never overwrite it; park the rest in .failed.
-        JobFailure f = new JobFailure(Failure.STOPPED, "stopped", "Reelbox stopped during " + job.stage()
-                + " and new files had taken the inputs' names in the inbox");
-        Files.write(work.resolve("error.json"), JSON.writeValueAsBytes(error(job, f)));
-        FreeName.move(work, layout.failed(), job.claimed().name(), "");
-    }
-
-    private static void deleteEmptyDirs(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                if (Files.isDirectory(p)) {
-                    try (var list = Files.list(p)) {
-                        if (list.findAny().isEmpty()) {
-                            Files.delete(p);
-                        }
-                    }
-                }
-            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.reelbox.job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -132,10 +131,7 @@ public final class TokenStore {
         ObjectNode n = JSON.createObjectNode().put("client_id", clientId).put("token", token).put("user_id", userId)
                 .put("expires_at", expiresAt == null ? null : expiresAt.toString());
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".token", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writePrivate(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         } catch (IOException e) {
             LOG.warn("Could not save the token cache in {}: {}", file.getParent(), e.getMessage());
         }

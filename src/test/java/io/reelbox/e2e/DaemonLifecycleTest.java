@@ -78,21 +78,34 @@ class DaemonLifecycleTest extends DaemonTestBase {
     }
 
     @Test
-    void stoppingMidJobPutsTheInputsBackUntouched() throws Exception {
-        api.stub(post(urlEqualTo("/run_sse")).atPriority(1).willReturn(NemoStub.sse(NemoStub.adkText("slow")).withFixedDelay(20_000)));
+    void aStopMidPromptIsACleanStopThenACleanResumeWithoutResendingThePrompt() throws Exception {
+        api.stub(post(urlEqualTo("/run_sse")).inScenario("edit").willSetStateTo("edited").atPriority(1)
+                .willReturn(NemoStub.sse(NemoStub.adkText("slow")).withFixedDelay(20_000)));
         drop("halfway", "prompt: p");
         await().atMost(WAIT).until(() -> !api.server.findAll(postRequestedFor(urlEqualTo("/run_sse"))).isEmpty());
-        byte[] clip = Files.readAllBytes(daemon.inbox.resolve(".processing").toFile().listFiles()[0].toPath().resolve("halfway.mp4"));
         long t0 = System.nanoTime();
         daemon.close();
         assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 15, "the open stream was abandoned promptly");
-        Path back = daemon.inbox.resolve("halfway.mp4");
-        assertTrue(Files.exists(back) && Files.exists(daemon.inbox.resolve("halfway.yaml")));
-        assertEquals(clip.length, Files.size(back));
-        try (var processing = Files.list(daemon.inbox.resolve(".processing"))) {
+        Path journalDir = daemon.workDir.resolve("journal");
+        try (var entries = Files.list(journalDir)) {
+            JsonNode entry = JSON.readTree(entries.findFirst().orElseThrow().toFile());
+            assertTrue(entry.path("renders").get(0).path("promptSent").asBoolean(), entry.toString());
+            assertEquals(NemoStub.SESSION, entry.path("sessionId").asText());
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir)));
+        assertFalse(Files.exists(daemon.inbox.resolve(".failed/halfway")));
+
+        daemon = io.reelbox.testing.Daemon.start(root, Map.of("reelbox.api.base-url", api.baseUrl()));
+        JsonNode report = awaitReport("halfway");
+        api.server.verify(1, postRequestedFor(urlEqualTo("/run_sse")));
+        api.server.verify(1, postRequestedFor(urlEqualTo("/api/tasks/me/with-session/nemo_agent")));
+        api.server.verify(1, postRequestedFor(urlPathMatching("/api/upload-video/.*")));
+        assertTrue(report.path("renders").get(0).path("stream_dropped").asBoolean());
+        assertTrue(Files.exists(daemon.inbox.resolve(".done/halfway/halfway.mp4")));
+        try (var entries = Files.list(journalDir); var processing = Files.list(daemon.inbox.resolve(".processing"))) {
+            assertEquals(0, entries.count(), "the journal forgets a finished job");
             assertEquals(0, processing.count());
         }
-        assertFalse(Files.exists(daemon.inbox.resolve(".failed/halfway")));
     }
 
     @Test

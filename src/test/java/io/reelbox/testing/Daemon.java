@@ -38,7 +38,9 @@ public final class Daemon implements AutoCloseable {
             Files.createDirectories(routesDir);
             try (var files = Files.list(Path.of("routes"))) {
                 for (Path f : files.toList()) {
-                    Files.copy(f, routesDir.resolve(f.getFileName()));
+                    if (!Files.exists(routesDir.resolve(f.getFileName()))) {
+                        Files.copy(f, routesDir.resolve(f.getFileName()));
+                    }
                 }
             }
         }
