@@ -172,7 +172,7 @@ public final class Reelbox {
 
             var registryOfBeans = context.getRegistry();
             registryOfBeans.bind("settings", settings);
-            registryOfBeans.bind("intake", new Intake(scanner, settings, registry, gate, journal));
+            registryOfBeans.bind("intake", new Intake(scanner, settings, registry, gate, journal, outbox));
             registryOfBeans.bind("stages", stages);
             registryOfBeans.bind("outcomes", new Outcomes(scanner.layout(), outbox, stages, registry, journal));
             registryOfBeans.bind("creditGate", gate);

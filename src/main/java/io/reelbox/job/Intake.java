@@ -14,9 +14,11 @@ public final class Intake {
     private final JobRegistry registry;
     private final CreditGate gate;
     private final Journal journal;
+    private final Outbox outbox;
 
-    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, CreditGate gate, Journal journal) {
+    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, CreditGate gate, Journal journal, Outbox outbox) {
         this.journal = journal;
+        this.outbox = outbox;
         this.scanner = scanner;
         this.settings = settings;
         this.registry = registry;
@@ -56,6 +58,10 @@ public final class Intake {
             jobs.add(job);
         }
         scanner.returnUnclaimed(known);
+        int stale = outbox.removeStaleTemps();
+        if (stale > 0) {
+            org.slf4j.LoggerFactory.getLogger(Intake.class).info("Removed {} partial download(s) left in the outbox by a crash", stale);
+        }
         if (!jobs.isEmpty()) {
             org.slf4j.LoggerFactory.getLogger(Intake.class).info("Resuming {} unfinished job(s) from the journal", jobs.size());
         }

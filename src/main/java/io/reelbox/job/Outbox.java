@@ -28,6 +28,24 @@ public final class Outbox {
         return dir;
     }
 
+    /**
+     * Deletes the hidden {@code .part} files a killed daemon left behind. Only names of the form {@link #tempFor}
+     * makes are touched: a user's own files never match.
+     */
+    public int removeStaleTemps() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().matches("\\..+\\.[0-9a-f]{8}\\.part")).toList()) {
+                Files.deleteIfExists(p);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** A fresh hidden temp path in the outbox for {@code name}. */
     public Path tempFor(String name) throws IOException {
         Files.createDirectories(dir);

@@ -1,0 +1,76 @@
+package io.reelbox.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The daemon as a separate JVM, so a test can kill it with SIGKILL exactly as a crash or a power cut would. */
+public final class ChildDaemon implements AutoCloseable {
+
+    private final Process process;
+    public final Path log;
+
+    private ChildDaemon(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static ChildDaemon start(Path root, Map<String, String> props, String logName) throws IOException {
+        Path routes = root.resolve("routes");
+        if (!Files.exists(routes)) {
+            Files.createDirectories(routes);
+            try (var files = Files.list(Path.of("routes"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, routes.resolve(f.getFileName()));
+                }
+            }
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        Map<String, String> all = new java.util.LinkedHashMap<>(TestSettings.FAST);
+        all.put("reelbox.inbox", root.resolve("inbox").toString());
+        all.put("reelbox.outbox", root.resolve("outbox").toString());
+        all.put("reelbox.work-dir", root.resolve("work").toString());
+        all.put("reelbox.routes-dir", routes.toString());
+        all.putAll(props);
+        all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("io.reelbox.Reelbox");
+        Path log = root.resolve(logName);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildDaemon child = new ChildDaemon(p, log);
+        await().atMost(Duration.ofSeconds(60)).until(() -> child.logContains("Reelbox running"));
+        return child;
+    }
+
+    public boolean logContains(String text) throws IOException {
+        return Files.exists(log) && Files.readString(log).contains(text);
+    }
+
+    /** SIGKILL: no shutdown hook, no cleanup, no last write. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM: the daemon's graceful stop. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
