@@ -60,6 +60,7 @@ public final class Job {
     String taskId;
     String sessionId;
     int sessions;
+    int sessionRefusals;
     Credits creditsBefore;
     Credits creditsAfter;
 

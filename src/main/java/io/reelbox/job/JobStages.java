@@ -173,6 +173,13 @@ public final class JobStages {
                 try {
                     s = api(job, "render status", t -> client.renderStatus(t, r.renderId));
                 } catch (ApiException e) {
+                    if (e.is(Failure.SESSION_NOT_FOUND)) {
+                        // The render's session is gone: rebuild it, then render again from the new draft.
+                        replaceSession(job, "render status", e, i);
+                        r.failedRenderIds.add(r.renderId);
+                        startRender(job, i);
+                        continue;
+                    }
                     if (!job.resumed || e.httpStatus() != 404) {
                         throw e;
                     }
@@ -286,7 +293,18 @@ public final class JobStages {
     private void newSession(Job job) {
         String language = job.claimed().spec().language() != null ? job.claimed().spec().language()
                 : settings.get("reelbox.default-language");
-        String[] ids = api(job, "session", t -> client.createSession(t, language));
+        String[] ids;
+        while (true) {
+            try {
+                ids = api(job, "session", t -> client.createSession(t, language));
+                break;
+            } catch (ApiException e) {
+                // 1002 when creating one is the same cure as anywhere else: ask for a new session, a bounded number of times.
+                if (!e.is(Failure.SESSION_NOT_FOUND) || ++job.sessionRefusals > SESSION_RENEWALS) {
+                    throw e;
+                }
+            }
+        }
         job.taskId = ids[0];
         job.sessionId = ids[1];
         job.sessions++;
@@ -408,22 +426,35 @@ public final class JobStages {
      * its draft awaited, because the lost session took the edit with it.
      */
     private <T> T session(Job job, String step, BiFunction<String, String, T> call, boolean afterPrompt, int i) {
-        for (int renewal = 0; ; renewal++) {
+        while (true) {
             try {
                 return api(job, step, t -> call.apply(t, job.sessionId));
             } catch (ApiException e) {
-                if (!e.is(Failure.SESSION_NOT_FOUND) || renewal >= SESSION_RENEWALS) {
+                if (!e.is(Failure.SESSION_NOT_FOUND)) {
                     throw e;
                 }
-                LOG.warn("Job {}: session {} not found during {} (1002); opening a new one", job.id(), job.sessionId, step);
-                newSession(job);
-                uploadAll(job);
-                if (afterPrompt && i >= 0) {
-                    Job.Render r = job.render(i);
-                    sendPrompt(job, r, r.prompt);
-                    r.draft = awaitDraft(job, r);
-                }
+                replaceSession(job, step, e, afterPrompt ? i : -1);
             }
+        }
+    }
+
+    /**
+     * 1002: a new session, the media uploaded again, and — when render {@code i}'s prompt had gone to the lost
+     * session — that prompt sent to the new one. Counted per job, not per call: the recovery makes calls of its own
+     * that may meet 1002 too, and the job must give up after a few sessions rather than recurse.
+     */
+    private void replaceSession(Job job, String step, ApiException cause, int i) {
+        if (job.sessions > SESSION_RENEWALS) {
+            throw new JobFailure(Failure.SESSION_NOT_FOUND, cause.code(), step + ": the session kept disappearing ("
+                    + job.sessions + " sessions opened)", null, cause);
+        }
+        LOG.warn("Job {}: session {} not found during {} (1002); opening a new one", job.id(), job.sessionId, step);
+        newSession(job);
+        uploadAll(job);
+        if (i >= 0) {
+            Job.Render r = job.render(i);
+            sendPrompt(job, r, r.prompt);
+            r.draft = awaitDraft(job, r);
         }
     }
 

@@ -144,6 +144,12 @@ public final class NemoClient implements Closeable {
                 if (status < 200 || status >= 300) {
                     throw ApiErrors.classify("prompt", status, ApiErrors.parse(body(response)), null, header(response, "Retry-After"));
                 }
+                Header type = response.getFirstHeader("Content-Type");
+                if (type != null && type.getValue().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+                    // Not a stream but an envelope: an error such as 1001 or 1002 answered with HTTP 200.
+                    ApiErrors.unwrap("prompt", status, body(response), header(response, "Retry-After"));
+                    throw new ApiException(Failure.UNAVAILABLE, status, null, "prompt: the API answered JSON instead of a stream", null, null);
+                }
                 started[0] = true;
                 HttpEntity entity = response.getEntity();
                 if (entity != null) {
