@@ -62,6 +62,13 @@ public final class InboxScanner {
     private final Clock clock;
     private final Stability stability = new Stability();
     private final Map<Path, Instant> firstSeen = new HashMap<>();
+    /** Media recently taken by a job, so a second sidecar naming them fails at once instead of waiting for them. */
+    private final Map<Path, String> claimedBy = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, String> eldest) {
+            return size() > 10_000;
+        }
+    };
 
     public InboxScanner(Layout layout, Clock clock) {
         this.layout = layout;
@@ -245,6 +252,16 @@ public final class InboxScanner {
                 missing.add(c.folder() ? "any media file in " + c.name() + "/" : c.name() + ".<mp4|mov|jpg|png|mp3|…>");
             }
         }
+        if (!missing.isEmpty() && spec.mediaListed()) {
+            for (String entry : missing) {
+                String owner = claimedBy.get(safeResolve(c.base(), entry));
+                if (owner != null && !Files.exists(c.base().resolve(entry))) {
+                    return claim(c, local, null, new JobFailure(Failure.BAD_SIDECAR, "media-claimed", "'" + entry
+                            + "' was already taken by job " + owner + "; two sidecars cannot share one file — copy it, or "
+                            + "put both renders in one sidecar with 'renders:'"));
+                }
+            }
+        }
         if (!missing.isEmpty()) {
             if (Duration.between(firstSeen.get(c.sidecar()), now).compareTo(rules.mediaTimeout()) >= 0) {
                 return claim(c, local, null, new JobFailure(Failure.MEDIA_MISSING, "media-missing",
@@ -327,6 +344,7 @@ public final class InboxScanner {
                     continue;
                 }
                 files.add(work.relativize(moveInto(c.base(), m, work)));
+                claimedBy.put(m, id);
             }
         }
         List<Path> mediaRel = media.stream().map(m -> c.base().relativize(m)).toList();
