@@ -61,7 +61,7 @@ class FaultMatrixTest {
     void start() throws Exception {
         api = new NemoStub();
         daemon = Daemon.start(root, Map.of("reelbox.api.base-url", api.baseUrl(), "reelbox.api.read-timeout", "700ms",
-                "reelbox.retry.attempts", "3"));
+                "reelbox.retry.attempts", "3", "reelbox.prompt.heartbeat-timeout", "1s", "reelbox.prompt.progress-interval", "300ms"));
     }
 
     @AfterAll
@@ -165,6 +165,43 @@ class FaultMatrixTest {
         assertFalse(e.path("hint").asText().isBlank());
         assertTrue(Files.exists(daemon.inbox.resolve(".failed/" + name + "/" + name + ".mp4")), "the input is kept");
         assertFalse(Files.exists(daemon.outbox.resolve(name + ".mp4")));
+    }
+
+    static Stream<Arguments> inStreamErrors() {
+        return Stream.of(
+                Arguments.of("{\"error\":\"model overloaded\"}", "model overloaded"),
+                Arguments.of("{\"error\":\"tool failed\",\"error_details\":{\"tool\":\"render\"}}", "tool failed"),
+                Arguments.of("{\"content\":{\"parts\":[{\"text\":\"Error: could not parse the timeline\"}]},\"author\":\"system\"}",
+                        "Error: could not parse the timeline"),
+                Arguments.of("{\"errorCode\":\"MALFORMED\",\"errorMessage\":\"bad function call\"}", "bad function call"),
+                Arguments.of("{\"error\": this is not json", "this is not json"));
+    }
+
+    @ParameterizedTest(name = "in-stream error {1}")
+    @MethodSource("inStreamErrors")
+    void anInStreamErrorInEachFormFailsWithTheAgentsWords(String payload, String words) throws Exception {
+        api.stub(post(urlEqualTo("/run_sse")).atPriority(1).willReturn(NemoStub.sse(NemoStub.adkToolCall(), payload)));
+        String name = drop();
+        Path error = daemon.inbox.resolve(".failed/" + name + "/error.json");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(error));
+        JsonNode e = JSON.readTree(error.toFile());
+        assertEquals("prompt", e.path("stage").asText());
+        assertTrue(e.path("message").asText().contains(words), e.toString());
+        api.server.verify(1, postRequestedFor(urlEqualTo("/run_sse")));
+    }
+
+    @org.junit.jupiter.api.Test
+    void keepAlivesOnlyPastTheLimitCountAsADroppedStreamThatIsNeverResent() throws Exception {
+        // Forty empty keep-alives over four seconds; the limit is one second.
+        String body = "data:\n\n".repeat(40);
+        api.stub(post(urlEqualTo("/run_sse")).inScenario("edit").willSetStateTo("edited").atPriority(1).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body).withChunkedDribbleDelay(40, 4000)));
+        String name = drop();
+        Path report = daemon.outbox.resolve(name + ".json");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));
+        JsonNode r = JSON.readTree(report.toFile()).path("renders").get(0);
+        assertTrue(r.path("stream_dropped").asBoolean(), r.toString());
+        api.server.verify(1, postRequestedFor(urlEqualTo("/run_sse")));
     }
 
     private static String read(Path p) {
