@@ -107,19 +107,21 @@ class CrashResumeTest {
         api.server.verify(1, postRequestedFor(urlEqualTo("/api/tasks/me/with-session/nemo_agent")));
     }
 
+    /** A prompt the agent accepted (the session's state moves on) whose stream stays open for 30 s. */
+    private static MappingBuilder longStream() {
+        return post(urlEqualTo("/run_sse")).inScenario("edit").willSetStateTo("edited")
+                .willReturn(NemoStub.sse(NemoStub.adkText("working")).withFixedDelay(30_000));
+    }
+
     @Test
     void killedWhileTheStreamIsOpen() throws Exception {
-        crashAt(post(urlEqualTo("/run_sse")).inScenario("edit").willSetStateTo("edited")
-                        .willReturn(NemoStub.sse(NemoStub.adkText("working")).withFixedDelay(30_000)),
-                postRequestedFor(urlEqualTo("/run_sse")));
+        crashAt(longStream(), postRequestedFor(urlEqualTo("/run_sse")));
         api.server.verify(1, postRequestedFor(urlEqualTo("/run_sse")));
     }
 
     @Test
     void stoppedWithSigtermWhileTheStreamIsOpen() throws Exception {
-        interruptAt(post(urlEqualTo("/run_sse")).inScenario("edit").willSetStateTo("edited")
-                        .willReturn(NemoStub.sse(NemoStub.adkText("working")).withFixedDelay(30_000)),
-                postRequestedFor(urlEqualTo("/run_sse")), true);
+        interruptAt(longStream(), postRequestedFor(urlEqualTo("/run_sse")), true);
         api.server.verify(1, postRequestedFor(urlEqualTo("/run_sse")));
     }
 
