@@ -1,5 +1,7 @@
 package io.reelbox;
 
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,8 +48,8 @@ public final class Reelbox {
             serveLocal(args);
             return;
         }
-        boolean once = java.util.Arrays.asList(args).contains("--once");
-        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--once")).toArray(String[]::new);
+        boolean once = Arrays.asList(args).contains("--once");
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals("--once")).toArray(String[]::new);
         Main main = create(once);
         main.run(rest);
     }
@@ -64,7 +66,7 @@ public final class Reelbox {
         }
         Settings settings = Settings.fromFiles();
         LocalBackend backend = LocalSetup.start(settings, settings.path("reelbox.work-dir"), port);
-        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             backend.close();
             stopped.countDown();

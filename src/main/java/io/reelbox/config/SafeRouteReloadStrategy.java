@@ -1,5 +1,6 @@
 package io.reelbox.config;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +30,8 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
 
     private final Tunables tunables;
     private final Map<String, String> lastGood = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger rejectedRoutes = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger rejectedTunables = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger rejectedRoutes = new AtomicInteger();
+    private final AtomicInteger rejectedTunables = new AtomicInteger();
 
     public SafeRouteReloadStrategy(String folder, Tunables tunables) {
         super(folder, false);

@@ -1,5 +1,11 @@
 package io.reelbox.job;
 
+import org.slf4j.LoggerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.util.List;
 
@@ -45,11 +51,11 @@ public final class Intake {
      * last safe point; folders there with no journal entry (a crash in the middle of a claim) go back to the inbox.
      */
     public List<Job> resume() throws IOException {
-        List<Job> jobs = new java.util.ArrayList<>();
-        java.util.Set<java.nio.file.Path> known = new java.util.HashSet<>();
+        List<Job> jobs = new ArrayList<>();
+        Set<Path> known = new HashSet<>();
         for (Job job : journal.load(settings.integer("reelbox.prompt.max-length"))) {
             known.add(job.claimed().workDir());
-            if (!java.nio.file.Files.isDirectory(job.claimed().workDir())) {
+            if (!Files.isDirectory(job.claimed().workDir())) {
                 // It had already been moved to .done or .failed when the daemon stopped.
                 journal.remove(job);
                 continue;
@@ -60,10 +66,10 @@ public final class Intake {
         scanner.returnUnclaimed(known);
         int stale = outbox.removeStaleTemps();
         if (stale > 0) {
-            org.slf4j.LoggerFactory.getLogger(Intake.class).info("Removed {} partial download(s) left in the outbox by a crash", stale);
+            LoggerFactory.getLogger(Intake.class).info("Removed {} partial download(s) left in the outbox by a crash", stale);
         }
         if (!jobs.isEmpty()) {
-            org.slf4j.LoggerFactory.getLogger(Intake.class).info("Resuming {} unfinished job(s) from the journal", jobs.size());
+            LoggerFactory.getLogger(Intake.class).info("Resuming {} unfinished job(s) from the journal", jobs.size());
         }
         return jobs;
     }

@@ -1,5 +1,7 @@
 package io.reelbox.job;
 
+import io.reelbox.nemo.Credits;
+import io.reelbox.nemo.ApiErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -497,12 +499,12 @@ public final class JobStages {
         JsonNode d = state == null ? null : state.get("draft");
         if (d != null && d.isTextual()) {
             // Some servers send the draft as a JSON string.
-            return io.reelbox.nemo.ApiErrors.parse(d.asText());
+            return ApiErrors.parse(d.asText());
         }
         return d == null || d.isNull() ? null : d;
     }
 
-    io.reelbox.nemo.Credits quietCredits() {
+    Credits quietCredits() {
         try {
             return client.credits(tokens.current());
         } catch (RuntimeException e) {
