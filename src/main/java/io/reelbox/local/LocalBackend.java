@@ -95,6 +95,10 @@ public final class LocalBackend implements AutoCloseable {
     /** Starts on {@code 127.0.0.1:port} (0: any free port). */
     public static LocalBackend start(Config config, int port) throws IOException {
         Files.createDirectories(config.dir());
+        // Sessions and renders live in memory: whatever a previous run left on disk (a crash mid-render leaves a
+        // scratch folder) belongs to nobody any more.
+        RenderQueue.deleteTree(config.dir().resolve("sessions"));
+        RenderQueue.deleteTree(config.dir().resolve("renders"));
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         LocalBackend backend = new LocalBackend(config, server);
         server.start();
