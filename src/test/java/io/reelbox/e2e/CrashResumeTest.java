@@ -133,6 +133,29 @@ class CrashResumeTest {
     }
 
     @Test
+    void killedMidRenderOnTheEmbeddedBackendWhichForgetsEverything() throws Exception {
+        Path inbox = Files.createDirectories(root.resolve("inbox"));
+        io.reelbox.testing.Probe.still(inbox.resolve("sky.jpg"), "testsrc2=s=640x360");
+        Files.writeString(inbox.resolve("sky.yaml"), "prompt: a 20 second 480p video with a slow zoom\n");
+        Map<String, String> embedded = Map.of("reelbox.api.base-url", "embedded", "reelbox.prompt.recovery-first-read", "100ms",
+                "reelbox.local.ffmpeg", io.reelbox.testing.Probe.ffmpeg().binary().toString());
+        try (ChildDaemon first = ChildDaemon.start(root, embedded, "first.log")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.logContains(" processing "));
+            first.kill();
+        }
+        try (ChildDaemon second = ChildDaemon.start(root, embedded, "second.log")) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(root.resolve("outbox/sky.json")));
+            // The new backend knows neither the token, the session nor the render: 1001, 404 and 1002 are all cured.
+            assertTrue(second.logContains("is unknown after the restart; exporting again"));
+            assertTrue(second.logContains("not found during"), "a new session was opened");
+            second.stop();
+        }
+        assertEquals(List.of("sky.json", "sky.mp4"), names(root.resolve("outbox")));
+        assertEquals(20.0, io.reelbox.testing.Probe.info(root.resolve("outbox/sky.mp4")).duration(), 1 / 30.0);
+        assertEquals(List.of("sky.jpg", "sky.yaml"), names(root.resolve("inbox/.done/sky")));
+    }
+
+    @Test
     void killedDuringDownload() throws Exception {
         crashAt(get(urlPathEqualTo("/files/out.mp4")).willReturn(aResponse().withBody(NemoStub.MP4).withChunkedDribbleDelay(50, 30_000)),
                 getRequestedFor(urlPathEqualTo("/files/out.mp4")));
