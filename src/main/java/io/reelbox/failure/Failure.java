@@ -24,7 +24,7 @@ public enum Failure {
     BAD_MEDIA("A media file was refused before upload. Fix or remove it as the message says, then move the files back into the inbox."),
     MEDIA_MISSING("Media named in the sidecar never arrived. Add them (or fix the names in the sidecar), then move the files back into the inbox."),
     OUTBOX_UNWRITABLE("The video could not be written to the outbox (disk full, read-only or missing). Free space or fix reelbox.outbox, then move the inputs back into the inbox."),
-    STOPPED("Reelbox stopped before the job finished. The inputs go back into the inbox and the job runs again on the next start."),
+    STOPPED("Reelbox stopped before the job finished. The job stays in inbox/.processing/ with its journal entry and resumes on the next start."),
     INTERNAL("Reelbox hit an unexpected error. Move the inputs back into the inbox to retry, and report the message if it happens again.");
 
     private final String hint;
