@@ -335,7 +335,13 @@ public final class InboxScanner {
         } else {
             Files.createDirectories(work);
             // The sidecar goes first: once it has left the inbox the job cannot be claimed twice.
-            sidecar = moveInto(c.base(), c.sidecar(), work);
+            try {
+                sidecar = moveInto(c.base(), c.sidecar(), work);
+            } catch (java.nio.file.NoSuchFileException lost) {
+                // Another daemon on the same inbox took it first: leave no empty folder behind.
+                Files.deleteIfExists(work);
+                throw lost;
+            }
             files.add(work.relativize(sidecar));
             for (Path m : media) {
                 if (!Files.exists(m)) {

@@ -109,6 +109,32 @@ class DaemonLifecycleTest extends DaemonTestBase {
     }
 
     @Test
+    void twoDaemonsOnOneInboxNeverStartAJobTwice() throws Exception {
+        try (io.reelbox.testing.Daemon second = io.reelbox.testing.Daemon.start(root.resolve("second"), Map.of(
+                "reelbox.api.base-url", api.baseUrl(), "reelbox.inbox", daemon.inbox.toString(), "reelbox.outbox", daemon.outbox.toString()))) {
+            for (int i = 1; i <= 12; i++) {
+                drop("dup" + i, "prompt: p");
+            }
+            await().atMost(WAIT).until(() -> {
+                try (var files = Files.list(daemon.outbox)) {
+                    return files.filter(p -> p.toString().endsWith(".json")).count() == 12;
+                }
+            });
+        }
+        try (var files = Files.list(daemon.outbox)) {
+            assertEquals(24, files.filter(p -> p.getFileName().toString().matches("dup\\d+\\.(mp4|json)")).count(),
+                    "each job once: no dup3-2.mp4");
+        }
+        try (var done = Files.list(daemon.inbox.resolve(".done"))) {
+            assertEquals(12, done.count());
+        }
+        api.server.verify(12, postRequestedFor(urlEqualTo("/run_sse")));
+        try (var processing = Files.list(daemon.inbox.resolve(".processing"))) {
+            assertEquals(0, processing.count(), "a lost race leaves nothing behind");
+        }
+    }
+
+    @Test
     void aConfiguredTokenThatIsRejectedIsAClearPermanentError() throws Exception {
         daemon.close();
         daemon = io.reelbox.testing.Daemon.start(root.resolve("configured"), Map.of("reelbox.api.base-url", api.baseUrl(),
