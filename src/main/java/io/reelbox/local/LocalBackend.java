@@ -251,8 +251,7 @@ public final class LocalBackend implements AutoCloseable {
         String name = Path.of(rawName == null || rawName.isBlank() ? "file" : rawName).getFileName().toString();
         MediaKind kind = MediaKind.byName(name).orElse(null);
         if (kind == null) {
-            send(ex, 200, error(4001, "unsupported file type: " + name + "; accepted: " + MediaKind.ACCEPTED));
-            throw new Gone();
+            refuseUnread(ex, error(4001, "unsupported file type: " + name + "; accepted: " + MediaKind.ACCEPTED));
         }
         String id = uniqueName(s, name);
         Path target = s.dir().resolve(id);
@@ -265,8 +264,7 @@ public final class LocalBackend implements AutoCloseable {
                 if (n > config.maxUpload()) {
                     out.close();
                     Files.deleteIfExists(part);
-                    send(ex, 200, error(4002, name + " is larger than " + config.maxUpload() / 1_000_000 + " MB"));
-                    throw new Gone();
+                    refuseUnread(ex, error(4002, name + " is larger than " + config.maxUpload() / 1_000_000 + " MB"));
                 }
                 out.write(buf, 0, r);
             }
@@ -472,6 +470,16 @@ public final class LocalBackend implements AutoCloseable {
             candidate = dot > 0 ? name.substring(0, dot) + "-" + i + name.substring(dot) : name + "-" + i;
             i++;
         }
+    }
+
+    /**
+     * Answers before the request body was read to its end: the connection cannot be reused, so the answer says so
+     * and clients open a new one for their next call.
+     */
+    private static void refuseUnread(HttpExchange ex, JsonNode body) throws IOException {
+        ex.getResponseHeaders().set("Connection", "close");
+        send(ex, 200, body);
+        throw new Gone();
     }
 
     private static ObjectNode event(String invocation) {

@@ -60,6 +60,7 @@ public final class NemoClient implements Closeable {
     private final Settings settings;
     private final Supplier<String> baseUrl;
     private final CloseableHttpClient http;
+    private final org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager connections;
     private final Set<HttpUriRequestBase> inFlight = ConcurrentHashMap.newKeySet();
     private final Clock clock;
 
@@ -72,11 +73,14 @@ public final class NemoClient implements Closeable {
         this.baseUrl = baseUrl;
         this.clock = clock;
         Timeout connect = Timeout.ofMilliseconds(settings.duration("reelbox.api.connect-timeout").toMillis());
+        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect)
+                        // A kept-alive connection the server closed meanwhile is found out before reuse, not after.
+                        .setValidateAfterInactivity(org.apache.hc.core5.util.TimeValue.ofSeconds(1)).build())
+                .setMaxConnTotal(64).setMaxConnPerRoute(32)
+                .build();
         this.http = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).build())
-                        .setMaxConnTotal(64).setMaxConnPerRoute(32)
-                        .build())
+                .setConnectionManager(connections)
                 // Retries are decided per step with knowledge of the API; the library must not re-send a prompt.
                 .disableAutomaticRetries()
                 .disableCookieManagement()
@@ -138,6 +142,9 @@ public final class NemoClient implements Closeable {
         AgentStream stream = new AgentStream(label, settings.duration("reelbox.prompt.progress-interval"),
                 settings.duration("reelbox.prompt.heartbeat-timeout"), clock);
         var started = new boolean[1];
+        // A prompt must never be in doubt because of a stale pooled connection: a failure on a fresh connection
+        // after the request went out really may have reached the agent, one on a stale connection did not.
+        connections.closeIdle(org.apache.hc.core5.util.TimeValue.ZERO_MILLISECONDS);
         try {
             return send(post, token, limit, response -> {
                 int status = response.getCode();
