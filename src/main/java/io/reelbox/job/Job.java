@@ -35,6 +35,8 @@ public final class Job {
         public boolean promptSent;
         public JsonNode draft;
         public String renderId;
+        /** The completed status: where to download from and how many bytes to expect. */
+        public io.reelbox.nemo.RenderStatus completed;
         public final List<String> failedRenderIds = new ArrayList<>();
         public double durationSeconds;
         public long size;
@@ -52,7 +54,6 @@ public final class Job {
     final List<Input> inputs = new ArrayList<>();
     final List<Render> renders = new ArrayList<>();
     final List<UploadedFile> uploaded = new ArrayList<>();
-    final Map<Integer, io.reelbox.nemo.RenderStatus> statuses = new java.util.HashMap<>();
     String stage = "intake";
     boolean mediaUploaded;
     boolean basePromptSent;

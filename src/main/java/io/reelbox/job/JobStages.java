@@ -194,7 +194,7 @@ public final class JobStages {
                 if (s.completed()) {
                     r.durationSeconds = s.durationSeconds();
                     r.size = s.size();
-                    job.statuses.put(i, s);
+                    r.completed = s;
                     return null;
                 }
                 if (s.failed()) {
@@ -231,14 +231,13 @@ public final class JobStages {
     }
 
     public void download(Job job, @ExchangeProperty("CamelLoopIndex") int i) {
-        Job.Render done = job.render(i);
-        if (done.published != null && Files.exists(done.published)) {
-            LOG.info("Job {}: {} was already written before the restart", job.id(), done.published.getFileName());
+        Job.Render r = job.render(i);
+        if (r.published != null && Files.exists(r.published)) {
+            LOG.info("Job {}: {} was already written before the restart", job.id(), r.published.getFileName());
             return;
         }
         stage(job, "download", () -> {
-            Job.Render r = job.render(i);
-            RenderStatus s = job.statuses.get(i);
+            RenderStatus s = r.completed;
             List<String> urls = new ArrayList<>();
             if (s.url() != null) {
                 urls.add(s.url());
