@@ -66,10 +66,9 @@ public final class Settings {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /** For tests and tools: a fixed map, with unknown keys falling back to {@code defaults}. */
-    public static Settings of(Map<String, String> values, Settings defaults) {
-        return new Settings(key -> values.containsKey(key)
-                ? Optional.of(values.get(key)) : defaults == null ? Optional.empty() : defaults.lookup.apply(key));
+    /** For tests and tools: a fixed map. */
+    public static Settings of(Map<String, String> values) {
+        return new Settings(key -> Optional.ofNullable(values.get(key)));
     }
 
     public String get(String key) {
@@ -100,10 +99,6 @@ public final class Settings {
 
     public Path path(String key) {
         return Path.of(get(key)).toAbsolutePath().normalize();
-    }
-
-    public boolean flag(String key) {
-        return Boolean.parseBoolean(get(key));
     }
 
     /** Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}; a bare number is ms. */

@@ -102,7 +102,7 @@ public final class Planner {
         long budget = (long) target + (long) (n - 1) * tt;
         int[] d = new int[n];
         if (stills > 0 && budget - clipFrames >= (long) stills * minSeg) {
-            spread(d, visuals, true, budget - clipFrames, stills);
+            spreadOverStills(d, visuals, budget - clipFrames, stills);
             for (int i = 0; i < n; i++) {
                 if (!visuals.get(i).isStill()) {
                     d[i] = natural[i];
@@ -187,11 +187,12 @@ public final class Planner {
         return new Plan(draft, reply(c, visuals, music, d, tt, totalFrames, notes));
     }
 
-    private static void spread(int[] d, List<MediaInfo> visuals, boolean stills, long frames, int count) {
+    /** Shares {@code frames} among the stills, the remainder one frame each to the first ones. */
+    private static void spreadOverStills(int[] d, List<MediaInfo> visuals, long frames, int count) {
         long each = frames / count;
         long rest = frames % count;
         for (int i = 0; i < d.length; i++) {
-            if (visuals.get(i).isStill() == stills) {
+            if (visuals.get(i).isStill()) {
                 d[i] = (int) (each + (rest-- > 0 ? 1 : 0));
             }
         }

@@ -100,10 +100,7 @@ public final class ApiErrors {
         if (status >= 500 || status == 408 || status == 0) {
             return Failure.UNAVAILABLE;
         }
-        if (status >= 200 && status < 300) {
-            // HTTP 200 with a code we do not know: the server decided, a retry will not change it.
-            return Failure.REJECTED;
-        }
+        // Other 4xx, and HTTP 200 with a code we do not know: the server decided, a retry will not change it.
         return Failure.REJECTED;
     }
 

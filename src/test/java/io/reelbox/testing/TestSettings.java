@@ -42,6 +42,6 @@ public final class TestSettings {
         all.putAll(FAST);
         all.put("reelbox.api.read-timeout", "2s");
         all.putAll(overrides);
-        return Settings.of(all, null);
+        return Settings.of(all);
     }
 }
