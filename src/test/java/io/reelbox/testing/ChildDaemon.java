@@ -22,27 +22,12 @@ public final class ChildDaemon implements AutoCloseable {
     }
 
     public static ChildDaemon start(Path root, Map<String, String> props, String logName) throws IOException {
-        Path routes = root.resolve("routes");
-        if (!Files.exists(routes)) {
-            Files.createDirectories(routes);
-            try (var files = Files.list(Path.of("routes"))) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, routes.resolve(f.getFileName()));
-                }
-            }
-        }
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx256m");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        Map<String, String> all = new java.util.LinkedHashMap<>(TestSettings.FAST);
-        all.put("reelbox.inbox", root.resolve("inbox").toString());
-        all.put("reelbox.outbox", root.resolve("outbox").toString());
-        all.put("reelbox.work-dir", root.resolve("work").toString());
-        all.put("reelbox.routes-dir", routes.toString());
-        all.putAll(props);
-        all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        TestSettings.daemonIn(root, props).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("io.reelbox.Reelbox");
         Path log = root.resolve(logName);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

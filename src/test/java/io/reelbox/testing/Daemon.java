@@ -2,10 +2,8 @@ package io.reelbox.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
@@ -28,30 +26,13 @@ public final class Daemon implements AutoCloseable {
     private final Main main;
     private final Thread thread;
 
-    private Daemon(Path root, Map<String, String> props, boolean copyRoutes) throws Exception {
+    private Daemon(Path root, Map<String, String> props) throws Exception {
         this.root = root;
         this.inbox = root.resolve("inbox");
         this.outbox = root.resolve("outbox");
         this.workDir = root.resolve("work");
         this.routesDir = root.resolve("routes");
-        if (copyRoutes) {
-            Files.createDirectories(routesDir);
-            try (var files = Files.list(Path.of("routes"))) {
-                for (Path f : files.toList()) {
-                    if (!Files.exists(routesDir.resolve(f.getFileName()))) {
-                        Files.copy(f, routesDir.resolve(f.getFileName()));
-                    }
-                }
-            }
-        }
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("reelbox.inbox", inbox.toString());
-        all.put("reelbox.outbox", outbox.toString());
-        all.put("reelbox.work-dir", workDir.toString());
-        all.put("reelbox.routes-dir", routesDir.toString());
-        all.put("reelbox.api.base-url", "embedded");
-        all.putAll(TestSettings.FAST);
-        all.putAll(props);
+        Map<String, String> all = TestSettings.daemonIn(root, props);
         main = Reelbox.create();
         all.forEach(main::addOverrideProperty);
         thread = new Thread(() -> {
@@ -68,7 +49,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(Path root, Map<String, String> props) throws Exception {
-        return new Daemon(root, props, true);
+        return new Daemon(root, props);
     }
 
     public CamelContext context() {

@@ -30,6 +30,32 @@ public final class TestSettings {
     private TestSettings() {
     }
 
+    /**
+     * Everything a daemon under test needs to live in {@code root}: inbox, outbox, work dir, and a copy of this
+     * repository's routes (kept when already there, so a restarted daemon finds the edits a test made), plus
+     * {@link #FAST} and the test's own {@code props} on top.
+     */
+    public static Map<String, String> daemonIn(Path root, Map<String, String> props) throws IOException {
+        Path routes = root.resolve("routes");
+        Files.createDirectories(routes);
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                if (!Files.exists(routes.resolve(f.getFileName()))) {
+                    Files.copy(f, routes.resolve(f.getFileName()));
+                }
+            }
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("reelbox.inbox", root.resolve("inbox").toString());
+        all.put("reelbox.outbox", root.resolve("outbox").toString());
+        all.put("reelbox.work-dir", root.resolve("work").toString());
+        all.put("reelbox.routes-dir", routes.toString());
+        all.put("reelbox.api.base-url", "embedded");
+        all.putAll(FAST);
+        all.putAll(props);
+        return all;
+    }
+
     public static Settings with(Map<String, String> overrides) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of("application.properties"))) {
