@@ -33,6 +33,7 @@ class EmbeddedExampleTest {
             copy(example, daemon.inbox.resolve("city-promo"));
             Path report = daemon.outbox.resolve("city-promo.json");
             await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(report));
+            await().atMost(Duration.ofSeconds(20)).until(() -> io.reelbox.testing.DaemonTestBase.idle(daemon.inbox.resolve(".processing")));
 
             Path video = daemon.outbox.resolve("city-promo.mp4");
             Probe.Info info = Probe.info(video);

@@ -55,6 +55,7 @@ class HappyPathTest {
 
         Path video = daemon.outbox.resolve("beach.mp4");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(daemon.outbox.resolve("beach.json")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> io.reelbox.testing.DaemonTestBase.idle(daemon.inbox.resolve(".processing")));
         assertArrayEquals(NemoStub.MP4, Files.readAllBytes(video));
 
         JsonNode report = new ObjectMapper().readTree(daemon.outbox.resolve("beach.json").toFile());

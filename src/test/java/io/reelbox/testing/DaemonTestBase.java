@@ -56,7 +56,18 @@ public abstract class DaemonTestBase {
         Path report = daemon.outbox.resolve(output + ".json");
         await().atMost(WAIT).until(() -> Files.exists(report));
         assertTrue(Files.exists(daemon.outbox.resolve(output + ".mp4")));
+        // The report is written just before the inputs move to .done/: wait for the job to have left .processing/.
+        await().atMost(WAIT).until(() -> idle(daemon.inbox.resolve(".processing")));
         return JSON.readTree(report.toFile());
+    }
+
+    public static boolean idle(Path processing) throws IOException {
+        if (!Files.isDirectory(processing)) {
+            return true;
+        }
+        try (var s = Files.list(processing)) {
+            return s.findAny().isEmpty();
+        }
     }
 
     protected JsonNode awaitFailure(String job) throws IOException {
