@@ -2,6 +2,7 @@ package io.reelbox;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -101,7 +102,7 @@ public final class Reelbox {
                         idle = registry.inFlight() == 0 && scanner.waitingJobs() == 0 ? idle + 1 : 0;
                     } catch (InterruptedException e) {
                         return;
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         idle = 0;
                     }
                 }
@@ -131,31 +132,12 @@ public final class Reelbox {
             }
             Settings settings = Settings.of(context, tunables);
             Tunables.KEYS.forEach((key, check) -> check.accept(key, settings.get(key)));
-
             Path workDir = settings.path("reelbox.work-dir");
             Path outboxDir = settings.path("reelbox.outbox");
-            try {
-                Files.createDirectories(settings.path("reelbox.inbox"));
-                Files.createDirectories(outboxDir);
-                if (!Files.exists(workDir)) {
-                    Files.createDirectories(workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                }
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("Cannot create the folders Reelbox needs: " + e.getMessage(), e);
-            }
+            createFolders(settings.path("reelbox.inbox"), outboxDir, workDir);
+            LocalBackend embedded = startEmbeddedIfAsked(settings, workDir);
+            String apiBase = embedded != null ? embedded.baseUrl() : settings.get("reelbox.api.base-url");
 
-            String base = settings.get("reelbox.api.base-url");
-            LocalBackend local = null;
-            if (base.equalsIgnoreCase("embedded")) {
-                try {
-                    local = LocalSetup.start(settings, workDir, settings.integer("reelbox.local.port"));
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException("Cannot start the embedded backend: " + e.getMessage(), e);
-                }
-                base = local.baseUrl();
-            }
-            String apiBase = base;
-            LocalBackend embedded = local;
             NemoClient client = new NemoClient(settings, () -> apiBase);
             TokenStore tokens = embedded != null ? new TokenStore(settings, client, workDir.resolve("token-local.json"), false)
                     : new TokenStore(settings, client, workDir);
@@ -163,23 +145,18 @@ public final class Reelbox {
             JobRegistry registry = new JobRegistry();
             Outbox outbox = new Outbox(outboxDir);
             InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC());
-            Journal journal;
-            try {
-                journal = new Journal(workDir);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("Cannot create the journal in " + workDir + ": " + e.getMessage(), e);
-            }
+            Journal journal = journal(workDir);
             JobStages stages = new JobStages(settings, client, tokens, gate, registry, outbox, journal,
                     embedded != null ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval");
 
-            var registryOfBeans = context.getRegistry();
-            registryOfBeans.bind("settings", settings);
-            registryOfBeans.bind("intake", new Intake(scanner, settings, registry, gate, journal, outbox));
-            registryOfBeans.bind("stages", stages);
-            registryOfBeans.bind("outcomes", new Outcomes(scanner.layout(), outbox, stages, registry, journal));
-            registryOfBeans.bind("creditGate", gate);
-            registryOfBeans.bind("jobRegistry", registry);
-            registryOfBeans.bind("nemoClient", client);
+            var beans = context.getRegistry();
+            beans.bind("settings", settings);
+            beans.bind("intake", new Intake(scanner, settings, registry, gate, journal, outbox));
+            beans.bind("stages", stages);
+            beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, stages, registry, journal));
+            beans.bind("creditGate", gate);
+            beans.bind("jobRegistry", registry);
+            beans.bind("nemoClient", client);
 
             context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                 @Override
@@ -191,7 +168,7 @@ public final class Reelbox {
                             exitWhenIdle(scanner, registry);
                         }
                     } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                        LOG.info("Stopping: jobs in flight give their inputs back to the inbox");
+                        LOG.info("Stopping: jobs in flight stay in .processing/ and resume on the next start");
                         registry.stopAll();
                         client.abortAll();
                     } else if (event instanceof CamelEvent.CamelContextStoppedEvent && embedded != null) {
@@ -199,7 +176,43 @@ public final class Reelbox {
                     }
                 }
             });
+            watchRoutes(main, context, routesDir, tunables);
+        }
 
+        private static void createFolders(Path inbox, Path outbox, Path workDir) {
+            try {
+                Files.createDirectories(inbox);
+                Files.createDirectories(outbox);
+                if (!Files.exists(workDir)) {
+                    Files.createDirectories(workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot create the folders Reelbox needs: " + e.getMessage(), e);
+            }
+        }
+
+        /** The embedded backend when {@code reelbox.api.base-url} is {@code embedded}, else null. */
+        private static LocalBackend startEmbeddedIfAsked(Settings settings, Path workDir) {
+            if (!settings.get("reelbox.api.base-url").equalsIgnoreCase("embedded")) {
+                return null;
+            }
+            try {
+                return LocalSetup.start(settings, workDir, settings.integer("reelbox.local.port"));
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot start the embedded backend: " + e.getMessage(), e);
+            }
+        }
+
+        private static Journal journal(Path workDir) {
+            try {
+                return new Journal(workDir);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot create the journal in " + workDir + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Routes from {@code routes/}, hot-reloaded; the packaged copies (no reload) when that folder is absent. */
+        private static void watchRoutes(BaseMainSupport main, CamelContext context, Path routesDir, Tunables tunables) {
             if (Files.isDirectory(routesDir)) {
                 main.configure().withRoutesIncludePattern("file:" + routesDir + "/*.yaml");
                 SafeRouteReloadStrategy reload = new SafeRouteReloadStrategy(routesDir.toString(), tunables);
