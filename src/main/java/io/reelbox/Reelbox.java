@@ -2,7 +2,7 @@ package io.reelbox;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import IOException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
