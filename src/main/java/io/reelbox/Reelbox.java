@@ -144,7 +144,9 @@ public final class Reelbox {
             CreditGate gate = new CreditGate(client, tokens);
             JobRegistry registry = new JobRegistry();
             Outbox outbox = new Outbox(outboxDir);
-            InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC());
+            // A daemon is its work dir: the same one after a restart, a different one beside it on a shared inbox.
+            String owner = String.format("%08x", workDir.toString().hashCode());
+            InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
             Journal journal = journal(workDir);
             JobStages stages = new JobStages(settings, client, tokens, gate, registry, outbox, journal,
                     embedded != null ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval");

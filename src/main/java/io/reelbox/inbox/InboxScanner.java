@@ -62,6 +62,7 @@ public final class InboxScanner {
     private final Clock clock;
     private final Stability stability = new Stability();
     private final Map<Path, Instant> firstSeen = new HashMap<>();
+    private final String owner;
     /** Media recently taken by a job, so a second sidecar naming them fails at once instead of waiting for them. */
     private final Map<Path, String> claimedBy = new java.util.LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -70,7 +71,12 @@ public final class InboxScanner {
         }
     };
 
-    public InboxScanner(Layout layout, Clock clock) {
+    /**
+     * {@code owner} names this daemon in its claims ({@code <job-id>} ends in {@code @<owner>}): several daemons may
+     * share one inbox, and each must only ever touch the claims it made itself.
+     */
+    public InboxScanner(Layout layout, Clock clock, String owner) {
+        this.owner = owner;
         this.layout = layout;
         this.clock = clock;
     }
@@ -86,19 +92,19 @@ public final class InboxScanner {
     }
 
     /**
-     * Folders in {@code .processing/} that no journal entry knows: a claim the daemon did not finish recording (it
-     * died in between). They go back to the inbox as folder jobs under their job name, to be taken again; a name
-     * already taken sends them to {@code .failed/} instead. Nothing is deleted.
+     * This daemon's folders in {@code .processing/} that no journal entry knows: a claim it did not finish recording
+     * (it died in between). They go back to the inbox as folder jobs under their job name, to be taken again; a name
+     * already taken sends them to {@code .failed/} instead. Nothing is deleted. Other daemons' claims are left alone.
      */
     public void returnUnclaimed(java.util.Set<Path> known) throws IOException {
         if (!Files.isDirectory(layout.processing())) {
             return;
         }
         for (Path dir : sorted(layout.processing())) {
-            if (known.contains(dir) || !Files.isDirectory(dir)) {
+            if (known.contains(dir) || !Files.isDirectory(dir) || !dir.getFileName().toString().endsWith("@" + owner)) {
                 continue;
             }
-            String name = dir.getFileName().toString().replaceFirst("-\\d{8}T\\d{6}-[0-9a-f]{4}$", "");
+            String name = dir.getFileName().toString().replaceFirst("-\\d{8}T\\d{6}-[0-9a-f]{4}@[^@]+$", "");
             Path home = layout.inbox().resolve(name);
             if (!Files.exists(home)) {
                 Files.move(dir, home);
@@ -321,7 +327,7 @@ public final class InboxScanner {
 
     private ClaimedJob claim(Candidate c, List<Path> media, JobSpec spec, JobFailure problem) throws IOException {
         String id = c.name().replaceAll("[^\\p{L}\\p{N}._-]+", "_") + "-" + ID_TIME.format(clock.instant())
-                + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+                + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000)) + "@" + owner;
         Files.createDirectories(layout.processing());
         Path work = layout.processing().resolve(id);
         List<Path> files = new ArrayList<>();

@@ -21,6 +21,7 @@ public final class Intake {
     private final CreditGate gate;
     private final Journal journal;
     private final Outbox outbox;
+    private volatile boolean resumed;
 
     public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, CreditGate gate, Journal journal, Outbox outbox) {
         this.journal = journal;
@@ -32,6 +33,10 @@ public final class Intake {
     }
 
     public List<Job> claim() throws IOException {
+        if (!resumed) {
+            // Until resume() has looked at .processing/, a fresh claim could be mistaken for an interrupted one.
+            return List.of();
+        }
         int slots = settings.integer("reelbox.concurrency") - registry.inFlight();
         if (slots <= 0 || !gate.isOpen() || registry.stopping()) {
             return List.of();
@@ -51,6 +56,14 @@ public final class Intake {
      * last safe point; folders there with no journal entry (a crash in the middle of a claim) go back to the inbox.
      */
     public List<Job> resume() throws IOException {
+        try {
+            return resumeUnfinished();
+        } finally {
+            resumed = true;
+        }
+    }
+
+    private List<Job> resumeUnfinished() throws IOException {
         List<Job> jobs = new ArrayList<>();
         Set<Path> known = new HashSet<>();
         for (Job job : journal.load(settings.integer("reelbox.prompt.max-length"))) {

@@ -135,6 +135,23 @@ class DaemonLifecycleTest extends DaemonTestBase {
     }
 
     @Test
+    void aDaemonStartingBesideAnotherLeavesItsRunningJobsAlone() throws Exception {
+        api.stub(post(urlEqualTo("/run_sse")).inScenario("edit").willSetStateTo("edited").atPriority(1)
+                .willReturn(NemoStub.sse(NemoStub.adkText("done")).withFixedDelay(3000)));
+        drop("busy", "prompt: p");
+        await().atMost(WAIT).until(() -> !api.server.findAll(postRequestedFor(urlEqualTo("/run_sse"))).isEmpty());
+        try (io.reelbox.testing.Daemon second = io.reelbox.testing.Daemon.start(root.resolve("second"), Map.of(
+                "reelbox.api.base-url", api.baseUrl(), "reelbox.inbox", daemon.inbox.toString(), "reelbox.outbox", daemon.outbox.toString()))) {
+            awaitReport("busy");
+        }
+        api.server.verify(1, postRequestedFor(urlEqualTo("/run_sse")));
+        try (var files = Files.list(daemon.outbox)) {
+            assertEquals(2, files.count(), "one video and one report");
+        }
+        assertTrue(Files.exists(daemon.inbox.resolve(".done/busy/busy.mp4")));
+    }
+
+    @Test
     void aConfiguredTokenThatIsRejectedIsAClearPermanentError() throws Exception {
         daemon.close();
         daemon = io.reelbox.testing.Daemon.start(root.resolve("configured"), Map.of("reelbox.api.base-url", api.baseUrl(),

@@ -30,7 +30,7 @@ class InboxScannerTest {
     @BeforeEach
     void setUp() throws Exception {
         inbox = Files.createDirectories(root.resolve("inbox"));
-        scanner = new InboxScanner(new InboxScanner.Layout(inbox), clock);
+        scanner = new InboxScanner(new InboxScanner.Layout(inbox), clock, "test");
     }
 
     /** Two scans stable-for apart: the first sees the files, the second may claim them. */
