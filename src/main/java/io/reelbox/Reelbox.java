@@ -14,17 +14,26 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reelbox.config.SafeRouteReloadStrategy;
 import io.reelbox.config.Settings;
 import io.reelbox.config.Tunables;
+import io.reelbox.config.MillisFunction;
+import io.reelbox.config.TunablesSource;
+import io.reelbox.chain.Chain;
+import io.reelbox.chain.HonourRetryAfter;
+import io.reelbox.chain.InputCheck;
+import io.reelbox.chain.MarkSessionLost;
+import io.reelbox.chain.NemoComponent;
+import io.reelbox.events.Listeners;
+import io.reelbox.inbox.DropKey;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.CreditGate;
 import io.reelbox.job.Intake;
 import io.reelbox.job.JobRegistry;
-import io.reelbox.job.JobStages;
 import io.reelbox.job.Journal;
 import io.reelbox.job.Outbox;
 import io.reelbox.job.Outcomes;
@@ -131,6 +140,10 @@ public final class Reelbox {
                 throw new IllegalStateException("Invalid " + tunables.file() + " (see the log above)");
             }
             Settings settings = Settings.of(context, tunables);
+            String pollKey = settings.get("reelbox.api.base-url").equalsIgnoreCase("embedded")
+                    ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval";
+            context.getPropertiesComponent().addPropertiesSource(new TunablesSource(tunables, () -> settings.duration(pollKey)));
+            context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(settings));
             Tunables.KEYS.forEach((key, check) -> check.accept(key, settings.get(key)));
             Path workDir = settings.path("reelbox.work-dir");
             Path outboxDir = settings.path("reelbox.outbox");
@@ -148,17 +161,22 @@ public final class Reelbox {
             String owner = String.format("%08x", workDir.toString().hashCode());
             InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
             Journal journal = journal(workDir);
-            JobStages stages = new JobStages(settings, client, tokens, gate, registry, outbox, journal,
-                    embedded != null ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval");
+            Chain chain = new Chain(settings, client, tokens, registry, journal, outbox);
 
             var beans = context.getRegistry();
             beans.bind("settings", settings);
-            beans.bind("intake", new Intake(scanner, settings, registry, gate, journal, outbox));
-            beans.bind("stages", stages);
-            beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, stages, registry, journal));
+            beans.bind("nemo", new NemoComponent(chain));
+            beans.bind("intake", new Intake(scanner, settings, registry, journal, outbox));
+            beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
+            beans.bind("dropKey", new DropKey());
+            beans.bind("inputCheck", new InputCheck(settings));
+            beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, client, tokens, registry, journal));
             beans.bind("creditGate", gate);
             beans.bind("jobRegistry", registry);
             beans.bind("nemoClient", client);
+            beans.bind("sessionLost", new MarkSessionLost());
+            beans.bind("retryAfter", new HonourRetryAfter());
+            beans.bind("listeners", new Listeners(settings));
 
             context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                 @Override

@@ -9,6 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -21,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * Hot reload that never leaves the daemon without routes. A changed route file replaces only the routes it
  * defines; when the new version fails to load, the last version that worked is loaded again from memory and the
  * failure is logged as one clear line. A changed tunables file goes to {@link Tunables}, which validates it first.
+ * Camel builds a route's error handling and its {@code {{placeholders}}} when the route is loaded, so the route files
+ * that depend on a change are loaded again too: those using a route configuration that changed, and those naming a
+ * tunable that changed.
  */
 public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
 
@@ -63,7 +71,9 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             Thread.sleep(SETTLE_MS);
             if (!tunables.reload()) {
                 rejectedTunables.incrementAndGet();
+                return;
             }
+            reloadDependents(tunables.changed(), "Tunables changed", tunables.file());
         } else {
             LOG.info("{} changed; it is not the tunables file, restart to apply it", resource.getLocation());
         }
@@ -92,14 +102,67 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             LOG.warn("{} was deleted; its routes keep running until restart", path);
             return;
         }
+        if (load(path, text)) {
+            reloadDependents(configurationIds(text), path.getFileName() + " changed", path);
+        }
+    }
+
+    private static final Pattern CONFIGURATION_ID = Pattern.compile("(?m)^\\s*-?\\s*routeConfiguration:\\s*\\n\\s*id:\\s*\"?([\\w.-]+)");
+
+    private static Set<String> configurationIds(String text) {
+        Set<String> ids = new HashSet<>();
+        Matcher m = CONFIGURATION_ID.matcher(text);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /**
+     * Loads again the route files (except {@code changed}) that mention any of {@code words}: route configurations
+     * first, then every file that uses one of them or mentions the words.
+     */
+    private void reloadDependents(Set<String> words, String why, Path changed) {
+        if (words.isEmpty()) {
+            return;
+        }
+        Map<String, String> files = new TreeMap<>(lastGood);
+        files.remove(key(changed));
+        Set<String> loaded = new HashSet<>();
+        Set<String> mentioned = new HashSet<>(words);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Set<String> ids = configurationIds(f.getValue());
+            if (!ids.isEmpty() && mentions(f.getValue(), words)) {
+                LOG.info("{}: loading {} again", why, Path.of(f.getKey()).getFileName());
+                load(Path.of(f.getKey()), f.getValue());
+                loaded.add(f.getKey());
+                mentioned.addAll(ids);
+            }
+        }
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            if (!loaded.contains(f.getKey()) && mentions(f.getValue(), mentioned)) {
+                LOG.info("{}: loading {} again", why, Path.of(f.getKey()).getFileName());
+                load(Path.of(f.getKey()), f.getValue());
+            }
+        }
+    }
+
+    private static boolean mentions(String text, Set<String> words) {
+        return words.stream().anyMatch(text::contains);
+    }
+
+    /** Loads one route file; on failure, logs one line and loads the last version that worked. */
+    private boolean load(Path path, String text) {
         try {
-            PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(resource));
+            PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(ResourceHelper.fromString("file:" + path, text)));
             lastGood.put(key(path), text);
             LOG.info("Reloaded routes from {}", path.getFileName());
+            return true;
         } catch (Exception e) {
             LOG.error("Rejected change to {}: {}; the previous version keeps running", path.getFileName(), rootMessage(e));
             rejectedRoutes.incrementAndGet();
             restore(path);
+            return false;
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -37,7 +39,24 @@ public final class Tunables {
             throw new IllegalStateException("Setting '" + k + "' must be a whole number of at least 1, got '" + v + "'");
         }
     };
+    private static final BiConsumer<String, String> RETRIES = (k, v) -> {
+        try {
+            if (Integer.parseInt(v.trim()) < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Setting '" + k + "' must be a whole number of at least 0, got '" + v + "'");
+        }
+    };
     private static final BiConsumer<String, String> SIZE = Settings::parseBytes;
+    /** Comma-separated Camel endpoint URIs ({@code direct:notify, file:/mnt/nas/videos}); empty for none. */
+    private static final BiConsumer<String, String> URIS = (k, v) -> {
+        for (String uri : io.reelbox.events.Listeners.parse(v)) {
+            if (!uri.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.+")) {
+                throw new IllegalStateException("Setting '" + k + "' must list Camel endpoint URIs such as direct:notify, got '" + uri + "'");
+            }
+        }
+    };
     private static final BiConsumer<String, String> TEXT = (k, v) -> {
         if (v.isBlank()) {
             throw new IllegalStateException("Setting '" + k + "' must not be empty");
@@ -59,7 +78,7 @@ public final class Tunables {
             Map.entry("reelbox.prompt.recovery-interval", DURATION),
             Map.entry("reelbox.prompt.state-reads", COUNT),
             Map.entry("reelbox.prompt.max-length", COUNT),
-            Map.entry("reelbox.retry.attempts", COUNT),
+            Map.entry("reelbox.retry.redeliveries", RETRIES),
             Map.entry("reelbox.retry.initial-backoff", DURATION),
             Map.entry("reelbox.retry.max-backoff", DURATION),
             Map.entry("reelbox.retry.rate-limit-backoff", DURATION),
@@ -67,10 +86,15 @@ public final class Tunables {
             Map.entry("reelbox.default-language", TEXT),
             Map.entry("reelbox.api.skill-source", TEXT),
             Map.entry("reelbox.api.skill-version", TEXT),
-            Map.entry("reelbox.api.skill-platform", TEXT));
+            Map.entry("reelbox.api.skill-platform", TEXT),
+            Map.entry("reelbox.on-published", URIS),
+            Map.entry("reelbox.on-failed", URIS),
+            Map.entry("reelbox.events.redeliveries", RETRIES),
+            Map.entry("reelbox.events.backoff", DURATION));
 
     private final Path file;
     private volatile Map<String, String> values = Map.of();
+    private volatile Set<String> changed = Set.of();
 
     public Tunables(Path file) {
         this.file = file;
@@ -78,6 +102,11 @@ public final class Tunables {
 
     public Path file() {
         return file;
+    }
+
+    /** The keys whose values the last successful {@link #reload} changed. */
+    public Set<String> changed() {
+        return changed;
     }
 
     public Optional<String> get(String key) {
@@ -117,12 +146,18 @@ public final class Tunables {
         }
         Map<String, String> old = values;
         values = Map.copyOf(next);
+        Set<String> keys = new TreeSet<>();
         new TreeMap<>(next).forEach((k, v) -> {
             if (!v.equals(old.get(k))) {
                 LOG.info("Tunable {} = {}", k, v);
+                keys.add(k);
             }
         });
-        old.keySet().stream().filter(k -> !next.containsKey(k)).forEach(k -> LOG.info("Tunable {} back to its default", k));
+        old.keySet().stream().filter(k -> !next.containsKey(k)).forEach(k -> {
+            LOG.info("Tunable {} back to its default", k);
+            keys.add(k);
+        });
+        changed = Set.copyOf(keys);
         return true;
     }
 }

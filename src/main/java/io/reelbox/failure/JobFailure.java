@@ -16,7 +16,12 @@ public class JobFailure extends RuntimeException {
     }
 
     public JobFailure(Failure failure, String code, String message, String extraHint, Throwable cause) {
-        super(message, cause);
+        // Another job failure is kept as suppressed, not as the cause: Camel picks an onException rule by the
+        // innermost cause first, and a final failure must not be retried under the rule of the failure it replaced.
+        super(message, cause instanceof JobFailure ? null : cause);
+        if (cause instanceof JobFailure) {
+            addSuppressed(cause);
+        }
         this.failure = failure;
         this.code = code;
         this.hint = extraHint == null ? failure.hint() : failure.hint() + " " + extraHint;

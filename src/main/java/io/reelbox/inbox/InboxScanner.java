@@ -58,10 +58,17 @@ public final class InboxScanner {
     private record Candidate(String name, boolean folder, Path base, Path sidecar, JobFailure problem) {
     }
 
+    /** A job found ready: what to claim, and why it is refused when it is. */
+    private record Decision(Candidate candidate, List<Path> media, JobSpec spec, JobFailure problem) {
+    }
+
     private final Layout layout;
     private final Clock clock;
     private final Stability stability = new Stability();
     private final Map<Path, Instant> firstSeen = new HashMap<>();
+    private final java.util.Set<Path> seenSidecars = new java.util.HashSet<>();
+    private Rules scanRules;
+    private Instant scanTime;
     private final String owner;
     /** Media recently taken by a job, so a second sidecar naming them fails at once instead of waiting for them. */
     private final Map<Path, String> claimedBy = new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -121,31 +128,103 @@ public final class InboxScanner {
         return Files.isDirectory(layout.inbox()) ? candidates().size() : 0;
     }
 
-    /** Claims up to {@code slots} ready jobs, oldest name first. */
-    public List<ClaimedJob> claimReady(int slots, Rules rules) throws IOException {
+    /**
+     * Starts a scan: times every file in the inbox from its first sighting. The intake's file consumer calls it at the
+     * start of each poll, {@link #ready} for each sidecar it lists, {@link #claim} for each it takes, then
+     * {@link #endScan}.
+     */
+    public void beginScan(Rules rules) throws IOException {
         Files.createDirectories(layout.inbox());
-        Instant now = clock.instant();
-        observeAll(rules.stableFor(), now);
-        List<ClaimedJob> claimed = new ArrayList<>();
-        List<Path> seenSidecars = new ArrayList<>();
-        for (Candidate c : candidates()) {
-            seenSidecars.add(c.sidecar() != null ? c.sidecar() : c.base());
-            if (claimed.size() >= slots) {
-                continue;
-            }
-            try {
-                ClaimedJob job = evaluate(c, rules, now);
-                if (job != null) {
-                    claimed.add(job);
-                    firstSeen.remove(c.sidecar() != null ? c.sidecar() : c.base());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not take job '{}' yet: {}", c.name(), e.toString());
-            }
+        scanRules = rules;
+        scanTime = clock.instant();
+        seenSidecars.clear();
+        observeAll(rules.stableFor(), scanTime);
+    }
+
+    /**
+     * Whether the sidecar at {@code path} starts a job that can be claimed now: its media present and stable, or the
+     * job refused (it is claimed all the same, to end in {@code .failed/} with the reason). False for a file that is
+     * not a job's sidecar: a media file, a second sidecar in a folder, a name to ignore.
+     */
+    public boolean ready(Path path) {
+        Candidate c = candidateFor(path.toAbsolutePath().normalize());
+        if (c == null || scanRules == null) {
+            return false;
         }
+        seenSidecars.add(key(c));
+        try {
+            return evaluate(c, scanRules, scanTime) != null;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not take job '{}' yet: {}", c.name(), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Claims the job that {@link #ready} found ready in this scan, by moving its files into {@code .processing/}. It
+     * is decided again against the inbox as it is now: a job claimed just before may have taken a file this one names.
+     */
+    public ClaimedJob claim(Path sidecar) throws IOException {
+        Candidate c = candidateFor(sidecar.toAbsolutePath().normalize());
+        Decision d = c == null || scanRules == null ? null : evaluate(c, scanRules, scanTime);
+        if (d == null) {
+            throw new IllegalStateException(sidecar.getFileName() + " is no longer ready; the next scan looks at it again");
+        }
+        ClaimedJob job = claim(d.candidate(), d.media(), d.spec(), d.problem());
+        firstSeen.remove(key(d.candidate()));
+        return job;
+    }
+
+    /** Ends a scan: forgets the timers of files and jobs that are gone. */
+    public void endScan() {
         firstSeen.keySet().retainAll(seenSidecars);
         stability.endScan();
+    }
+
+    /** One whole scan: claims up to {@code slots} ready jobs, oldest name first (the intake route does the same). */
+    public List<ClaimedJob> claimReady(int slots, Rules rules) throws IOException {
+        beginScan(rules);
+        List<ClaimedJob> claimed = new ArrayList<>();
+        for (Candidate c : candidates()) {
+            Path trigger = c.sidecar() != null ? c.sidecar() : firstSidecar(c.base());
+            if (ready(trigger) && claimed.size() < slots) {
+                try {
+                    claimed.add(claim(trigger));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Could not take job '{}' yet: {}", c.name(), e.toString());
+                }
+            }
+        }
+        endScan();
         return claimed;
+    }
+
+    /** The job {@code sidecar} starts, or null when it starts none. */
+    private Candidate candidateFor(Path sidecar) {
+        Path parent = sidecar.getParent();
+        String name = sidecar.getFileName().toString();
+        if (parent == null || ignored(name) || !SidecarParser.isSidecarName(name)
+                || !Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (parent.equals(layout.inbox())) {
+            return new Candidate(baseName(name), false, layout.inbox(), sidecar, null);
+        }
+        if (!layout.inbox().equals(parent.getParent()) || ignored(parent.getFileName().toString())) {
+            return null;
+        }
+        try {
+            Candidate c = folderCandidate(parent);
+            // A folder job starts from its sidecar; a folder with several and none named job.* from the first of them.
+            Path trigger = c == null ? null : c.sidecar() != null ? c.sidecar() : firstSidecar(parent);
+            return sidecar.equals(trigger) ? c : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Path key(Candidate c) {
+        return c.sidecar() != null ? c.sidecar() : c.base();
     }
 
     /**
@@ -192,18 +271,9 @@ public final class InboxScanner {
                 continue;
             }
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                List<Path> sidecars = sorted(entry).stream()
-                        .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                        .filter(p -> !ignored(p.getFileName().toString()) && SidecarParser.isSidecarName(p.getFileName().toString()))
-                        .toList();
-                Optional<Path> named = sidecars.stream()
-                        .filter(p -> FOLDER_SIDECARS.contains(p.getFileName().toString().toLowerCase(Locale.ROOT))).findFirst();
-                if (named.isPresent() || sidecars.size() == 1) {
-                    out.add(new Candidate(name, true, entry, named.orElse(sidecars.get(0)), null));
-                } else if (sidecars.size() > 1) {
-                    out.add(new Candidate(name, true, entry, null, new JobFailure(Failure.BAD_SIDECAR, "bad-sidecar",
-                            "folder '" + name + "' holds several sidecars " + sidecars.stream().map(p -> p.getFileName().toString()).toList()
-                                    + "; name the one to use job.yaml")));
+                Candidate c = folderCandidate(entry);
+                if (c != null) {
+                    out.add(c);
                 }
             } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && SidecarParser.isSidecarName(name)) {
                 out.add(new Candidate(baseName(name), false, layout.inbox(), entry, null));
@@ -212,20 +282,50 @@ public final class InboxScanner {
         return out;
     }
 
-    private ClaimedJob evaluate(Candidate c, Rules rules, Instant now) throws IOException {
-        Path key = c.sidecar() != null ? c.sidecar() : c.base();
+    private static List<Path> folderSidecars(Path folder) throws IOException {
+        return sorted(folder).stream()
+                .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                .filter(p -> !ignored(p.getFileName().toString()) && SidecarParser.isSidecarName(p.getFileName().toString()))
+                .toList();
+    }
+
+    private static Path firstSidecar(Path folder) throws IOException {
+        List<Path> sidecars = folderSidecars(folder);
+        return sidecars.isEmpty() ? null : sidecars.get(0);
+    }
+
+    /** A folder job: its job.* sidecar, or its only sidecar; a folder with several and none named job.* is refused. */
+    private static Candidate folderCandidate(Path folder) throws IOException {
+        String name = folder.getFileName().toString();
+        List<Path> sidecars = folderSidecars(folder);
+        Optional<Path> named = sidecars.stream()
+                .filter(p -> FOLDER_SIDECARS.contains(p.getFileName().toString().toLowerCase(Locale.ROOT))).findFirst();
+        if (named.isPresent() || sidecars.size() == 1) {
+            return new Candidate(name, true, folder, named.orElse(sidecars.get(0)), null);
+        }
+        if (sidecars.size() > 1) {
+            return new Candidate(name, true, folder, null, new JobFailure(Failure.BAD_SIDECAR, "bad-sidecar",
+                    "folder '" + name + "' holds several sidecars " + sidecars.stream().map(p -> p.getFileName().toString()).toList()
+                            + "; name the one to use job.yaml"));
+        }
+        return null;
+    }
+
+    /** What to claim for {@code c}, or null while it is not ready. */
+    private Decision evaluate(Candidate c, Rules rules, Instant now) throws IOException {
+        Path key = key(c);
         firstSeen.putIfAbsent(key, now);
         if (!stability.isStable(key, now, rules.stableFor()) || c.folder() && !stability.isStable(c.base(), now, rules.stableFor())) {
             return null;
         }
         if (c.problem() != null) {
-            return claim(c, List.of(), null, c.problem());
+            return new Decision(c, List.of(), null, c.problem());
         }
         JobSpec spec;
         try {
             spec = new SidecarParser(rules.maxPromptLength()).parse(c.sidecar(), c.name());
         } catch (JobFailure bad) {
-            return claim(c, List.of(), null, bad);
+            return new Decision(c, List.of(), null, bad);
         }
         List<Path> local = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -237,7 +337,7 @@ public final class InboxScanner {
                 Path p = safeResolve(c.base(), entry);
                 if (p == null) {
                     List<Path> present = new ArrayList<>();
-                    return claim(c, present, null, new JobFailure(Failure.BAD_SIDECAR, "unsafe-path", "media entry '" + entry
+                    return new Decision(c, present, null, new JobFailure(Failure.BAD_SIDECAR, "unsafe-path", "media entry '" + entry
                             + "' points outside the job's folder; use names relative to " + (c.folder() ? "the job folder" : "the inbox")));
                 }
                 if (Files.isRegularFile(p)) {
@@ -248,7 +348,7 @@ public final class InboxScanner {
             }
             for (String entry : spec.media()) {
                 if (entry.startsWith("file:") || entry.startsWith("ftp:")) {
-                    return claim(c, local, null, new JobFailure(Failure.BAD_SIDECAR, "bad-media-entry",
+                    return new Decision(c, local, null, new JobFailure(Failure.BAD_SIDECAR, "bad-media-entry",
                             "media entry '" + entry + "' is neither a file name nor an https:// URL"));
                 }
             }
@@ -262,7 +362,7 @@ public final class InboxScanner {
             for (String entry : missing) {
                 String owner = claimedBy.get(safeResolve(c.base(), entry));
                 if (owner != null && !Files.exists(c.base().resolve(entry))) {
-                    return claim(c, local, null, new JobFailure(Failure.BAD_SIDECAR, "media-claimed", "'" + entry
+                    return new Decision(c, local, null, new JobFailure(Failure.BAD_SIDECAR, "media-claimed", "'" + entry
                             + "' was already taken by job " + owner + "; two sidecars cannot share one file — copy it, or "
                             + "put both renders in one sidecar with 'renders:'"));
                 }
@@ -270,7 +370,7 @@ public final class InboxScanner {
         }
         if (!missing.isEmpty()) {
             if (Duration.between(firstSeen.get(c.sidecar()), now).compareTo(rules.mediaTimeout()) >= 0) {
-                return claim(c, local, null, new JobFailure(Failure.MEDIA_MISSING, "media-missing",
+                return new Decision(c, local, null, new JobFailure(Failure.MEDIA_MISSING, "media-missing",
                         "these media did not arrive within " + rules.mediaTimeout().toSeconds() + " s: " + missing));
             }
             return null;
@@ -280,7 +380,7 @@ public final class InboxScanner {
                 return null;
             }
         }
-        return claim(c, local, spec, null);
+        return new Decision(c, local, spec, null);
     }
 
     /** Media a sidecar gets when it names none: a folder's supported files, or the flat files sharing its name. */

@@ -9,8 +9,9 @@ import io.reelbox.nemo.Credits;
 import io.reelbox.nemo.NemoClient;
 
 /**
- * Closes intake when the API says the account is out of credits (2001), so waiting jobs stay in the inbox
- * untouched instead of failing one after another; the credit-check route reopens it when the balance is positive.
+ * Remembers that the account ran out of credits (2001). The route configuration suspends the intake route when
+ * that happens, so waiting jobs stay in the inbox untouched instead of failing one after another; the credit-check
+ * route asks {@link #creditsReturned} and resumes intake.
  */
 public final class CreditGate {
 
@@ -25,8 +26,8 @@ public final class CreditGate {
         this.tokens = tokens;
     }
 
-    public boolean isOpen() {
-        return !paused.get();
+    public boolean isPaused() {
+        return paused.get();
     }
 
     public void pause() {
@@ -35,21 +36,21 @@ public final class CreditGate {
         }
     }
 
-    /** Called periodically by the credit-check route; a failed check keeps the gate as it is. */
-    public void recheck() {
+    /** True once, when intake was paused for credits and the balance is positive again; a failed check changes nothing. */
+    public boolean creditsReturned() {
         if (!paused.get()) {
-            return;
+            return false;
         }
         try {
             Credits c = client.credits(tokens.current());
-            if (c.available() > 0) {
-                paused.set(false);
+            if (c.available() > 0 && paused.compareAndSet(true, false)) {
                 LOG.info("Credits available again ({}): intake resumed", c.available());
-            } else {
-                LOG.info("Still out of credits; intake stays paused");
+                return true;
             }
+            LOG.info("Still out of credits; intake stays paused");
         } catch (RuntimeException e) {
             LOG.warn("Credit check failed: {}", e.getMessage());
         }
+        return false;
     }
 }

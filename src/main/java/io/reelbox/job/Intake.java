@@ -1,54 +1,110 @@
 package io.reelbox.job;
 
-import org.slf4j.LoggerFactory;
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.HashSet;
 import java.util.ArrayList;
-import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileFilter;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.reelbox.config.Settings;
 import io.reelbox.inbox.InboxScanner;
 
-/** The intake route's bean: claims as many ready jobs as there are free slots, unless credits ran out. */
-public final class Intake {
+/**
+ * The intake route's bean. For the inbox's file consumer it is the poll strategy (each poll is one scan of the
+ * inbox, timing every file from its first sighting) and the filter (a sidecar passes when its job is ready and a
+ * slot is free: {@code reelbox.concurrency} jobs at most, so waiting jobs stay in the inbox, where a crash cannot
+ * lose them). Then it claims the job. At start it resumes the jobs the journal knows, before intake takes any.
+ */
+public final class Intake implements GenericFileFilter<File>, PollingConsumerPollStrategy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
     private final InboxScanner scanner;
     private final Settings settings;
     private final JobRegistry registry;
-    private final CreditGate gate;
     private final Journal journal;
     private final Outbox outbox;
     private volatile boolean resumed;
+    private boolean scanning;
+    private int accepted;
 
-    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, CreditGate gate, Journal journal, Outbox outbox) {
-        this.journal = journal;
-        this.outbox = outbox;
+    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, Journal journal, Outbox outbox) {
         this.scanner = scanner;
         this.settings = settings;
         this.registry = registry;
-        this.gate = gate;
+        this.journal = journal;
+        this.outbox = outbox;
     }
 
-    public List<Job> claim() throws IOException {
-        if (!resumed) {
-            // Until resume() has looked at .processing/, a fresh claim could be mistaken for an interrupted one.
-            return List.of();
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        accepted = 0;
+        // Until resume() has looked at .processing/, a fresh claim could be mistaken for an interrupted one.
+        scanning = resumed && !registry.stopping();
+        if (scanning) {
+            try {
+                scanner.beginScan(new InboxScanner.Rules(settings.duration("reelbox.inbox.stable-for"),
+                        settings.duration("reelbox.inbox.media-timeout"), settings.integer("reelbox.prompt.max-length")));
+            } catch (IOException e) {
+                LOG.warn("Cannot scan the inbox: {}", e.getMessage());
+                scanning = false;
+            }
         }
-        int slots = settings.integer("reelbox.concurrency") - registry.inFlight();
-        if (slots <= 0 || !gate.isOpen() || registry.stopping()) {
-            return List.of();
+        return true;
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        if (scanning) {
+            scanner.endScan();
         }
-        InboxScanner.Rules rules = new InboxScanner.Rules(settings.duration("reelbox.inbox.stable-for"),
-                settings.duration("reelbox.inbox.media-timeout"), settings.integer("reelbox.prompt.max-length"));
-        List<Job> jobs = scanner.claimReady(slots, rules).stream().map(Job::new).toList();
-        for (Job job : jobs) {
-            journal.save(job);
-            registry.claimed(job);
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        LOG.warn("Inbox scan failed: {}", cause.getMessage());
+        commit(consumer, endpoint, 0);
+        return false;
+    }
+
+    @Override
+    public boolean accept(GenericFile<File> file) {
+        if (file.isDirectory()) {
+            return !InboxScanner.ignored(file.getFileNameOnly());
         }
-        return jobs;
+        if (!scanning) {
+            return false;
+        }
+        // Evaluated even when no slot is free: a waiting job's media timeout runs from its first sighting.
+        if (!scanner.ready(Path.of(file.getAbsoluteFilePath()))) {
+            return false;
+        }
+        if (registry.inFlight() + accepted >= settings.integer("reelbox.concurrency")) {
+            return false;
+        }
+        accepted++;
+        return true;
+    }
+
+    /** Takes the job whose sidecar the exchange carries: its files move into {@code .processing/<job-id>/}. */
+    public Job claim(Exchange exchange) throws IOException {
+        Path sidecar = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        Job job = new Job(scanner.claim(sidecar));
+        journal.save(job);
+        registry.claimed(job);
+        return job;
     }
 
     /**
@@ -79,10 +135,10 @@ public final class Intake {
         scanner.returnUnclaimed(known);
         int stale = outbox.removeStaleTemps();
         if (stale > 0) {
-            LoggerFactory.getLogger(Intake.class).info("Removed {} partial download(s) left in the outbox by a crash", stale);
+            LOG.info("Removed {} partial download(s) left in the outbox by a crash", stale);
         }
         if (!jobs.isEmpty()) {
-            LoggerFactory.getLogger(Intake.class).info("Resuming {} unfinished job(s) from the journal", jobs.size());
+            LOG.info("Resuming {} unfinished job(s) from the journal", jobs.size());
         }
         return jobs;
     }

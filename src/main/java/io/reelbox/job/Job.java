@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.inbox.ClaimedJob;
+import io.reelbox.inbox.JobSpec;
 import io.reelbox.nemo.Credits;
-import io.reelbox.nemo.Retrier;
 import io.reelbox.nemo.UploadedFile;
 
 /**
@@ -41,29 +43,82 @@ public final class Job {
         public double durationSeconds;
         public long size;
         public Path published;
+        /** Not journaled: an export call is under way for {@link #renderId} (a redelivery repeats it with the same id). */
+        public boolean exportCallPending;
+        /** Not journaled: the render failed, or its session was lost, and is to be exported again under a new id. */
+        public boolean exportAgain;
+        /** Not journaled: when polling gives up; set by the export. */
+        public long deadlineNanos;
+        /** Not journaled: the last progress logged. */
+        public int lastProgress = -1;
+        /** Not journaled: the checked download, waiting in the outbox under a hidden name to be published. */
+        public Path downloaded;
 
-        Render(String output) {
+        /** The render is exported and not yet completed: the polling loop goes on. */
+        public boolean isRunning() {
+            return completed == null && published == null;
+        }
+
+        public Render(String output) {
             this.output = output;
+        }
+    }
+
+    /** What a new session still needs after a 1002: the uploads the lost one held, and the prompt when it had one. */
+    public static final class Rebuild {
+        public final int uploads;
+        public boolean reprompt;
+        public boolean awaitDraft;
+
+        public Rebuild(int uploads, boolean reprompt) {
+            this.uploads = uploads;
+            this.reprompt = reprompt;
         }
     }
 
     private final ClaimedJob claimed;
     private final Instant startedAt = Instant.now();
-    final Retrier.Attempts attempts = new Retrier.Attempts();
-    final Map<String, Long> timings = new LinkedHashMap<>();
-    final List<Input> inputs = new ArrayList<>();
-    final List<Render> renders = new ArrayList<>();
-    final List<UploadedFile> uploaded = new ArrayList<>();
-    String stage = "intake";
-    boolean mediaUploaded;
-    boolean basePromptSent;
-    boolean resumed;
-    String taskId;
-    String sessionId;
-    int sessions;
-    int sessionRefusals;
-    Credits creditsBefore;
-    Credits creditsAfter;
+    public final Map<String, Long> timings = new LinkedHashMap<>();
+    public final List<Input> inputs = new ArrayList<>();
+    public final List<Render> renders = new ArrayList<>();
+    /** What the API made of the uploads, in order, for the report. */
+    public final List<UploadedFile> uploaded = new ArrayList<>();
+    public String stage = "intake";
+    public int attempts;
+    public boolean mediaUploaded;
+    public boolean basePromptSent;
+    public boolean resumed;
+    public String taskId;
+    public String sessionId;
+    public int sessions;
+    public Credits creditsBefore;
+    public Credits creditsAfter;
+    /** Not journaled: a 1002 said the session is gone; the next step that needs it opens a new one first. */
+    public volatile boolean sessionLost;
+    /** Not journaled: a new session is being brought to where the lost one was; null when none is. */
+    public Rebuild rebuild;
+    /** Not journaled: how many of {@link #uploads()} this session holds. */
+    public int uploadsDone;
+    /** Not journaled: the render the loop of the job route is at. */
+    public int current;
+    /** Not journaled: the job has ended (published, failed or kept for resume); later calls change nothing. */
+    public volatile boolean ended;
+
+    /** The exchange property that carries the job through the job route. */
+    public static final String PROPERTY = "ReelboxJob";
+
+    /** The job an exchange of the job route carries: its property, or (first thing in the route) its body. */
+    public static Job of(Exchange exchange) {
+        Job job = exchange.getProperty(PROPERTY, Job.class);
+        if (job == null) {
+            job = exchange.getMessage().getBody(Job.class);
+            if (job == null) {
+                throw new IllegalStateException("no job on the exchange (property " + PROPERTY + " or a Job body)");
+            }
+            exchange.setProperty(PROPERTY, job);
+        }
+        return job;
+    }
 
     public Job(ClaimedJob claimed) {
         this.claimed = claimed;
@@ -88,9 +143,48 @@ public final class Job {
         return startedAt;
     }
 
-    /** How many times the loop in the job route runs: one per render. */
+    /** How many times the render loop of the job route runs: one per render. */
     public int getRenderCount() {
         return renders.size();
+    }
+
+    /** How many times the upload loop runs: once per medium, none when they were uploaded before a restart. */
+    public int getUploadCount() {
+        return mediaUploaded ? 0 : uploads().size();
+    }
+
+    /** The render the loop is at is exported and not yet completed. */
+    public boolean isRendering() {
+        return render(current).isRunning() && render(current).renderId != null;
+    }
+
+    /** The render the loop is at must be exported again (it failed, or its session was lost). */
+    public boolean isExportAgain() {
+        return render(current).exportAgain;
+    }
+
+    /**
+     * What gets uploaded, in the sidecar's order: local files (a {@link Path} in the job's folder) and URLs (a
+     * {@link String}). Without a {@code media:} list, the media the inbox found for the job.
+     */
+    public List<Object> uploads() {
+        JobSpec spec = claimed.spec();
+        List<Object> out = new ArrayList<>();
+        if (spec == null) {
+            return out;
+        }
+        if (!spec.mediaListed()) {
+            claimed.media().forEach(rel -> out.add(claimed.workDir().resolve(rel)));
+            return out;
+        }
+        for (String entry : spec.media()) {
+            out.add(JobSpec.isUrl(entry) ? entry : claimed.workDir().resolve(entry).normalize());
+        }
+        return out;
+    }
+
+    public Render current() {
+        return render(current);
     }
 
     public Render render(int i) {

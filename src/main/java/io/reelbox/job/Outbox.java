@@ -112,6 +112,11 @@ public final class Outbox {
         }
     }
 
+    /** The outbox cannot be written: full, read-only or missing. */
+    public static JobFailure unwritable(IOException e) {
+        return new JobFailure(Failure.OUTBOX_UNWRITABLE, "outbox", "could not write to the outbox: " + e, null, e);
+    }
+
     private static JobFailure bad(String message) {
         return new JobFailure(Failure.BAD_OUTPUT, "bad-output", message);
     }

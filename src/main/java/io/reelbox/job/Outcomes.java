@@ -1,9 +1,13 @@
 package io.reelbox.job;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -19,10 +23,13 @@ import io.reelbox.failure.JobFailure;
 import io.reelbox.inbox.FreeName;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.nemo.Credits;
+import io.reelbox.nemo.NemoClient;
 
 /**
- * How a job ends. Success: a report next to each video in the outbox, inputs to {@code .done/<job>/}. Failure:
- * inputs and an {@code error.json} to {@code .failed/<job>/}. A stop: inputs back where the user put them.
+ * How a job ends. Each render's checked video gets its name in the outbox; then a report next to each video, and
+ * the inputs go to {@code .done/<job>/}. Failure: inputs and an {@code error.json} to {@code .failed/<job>/}. A stop:
+ * the job stays in {@code .processing/} with its journal entry, to resume on the next start. Each ending returns
+ * the events the listeners hear about.
  */
 public final class Outcomes {
 
@@ -31,48 +38,83 @@ public final class Outcomes {
 
     private final InboxScanner.Layout layout;
     private final Outbox outbox;
-    private final JobStages stages;
+    private final NemoClient client;
+    private final TokenStore tokens;
     private final JobRegistry registry;
     private final Journal journal;
 
-    public Outcomes(InboxScanner.Layout layout, Outbox outbox, JobStages stages, JobRegistry registry, Journal journal) {
-        this.journal = journal;
+    public Outcomes(InboxScanner.Layout layout, Outbox outbox, NemoClient client, TokenStore tokens, JobRegistry registry, Journal journal) {
         this.layout = layout;
         this.outbox = outbox;
-        this.stages = stages;
+        this.client = client;
+        this.tokens = tokens;
         this.registry = registry;
+        this.journal = journal;
     }
 
-    public void succeed(Job job) throws IOException {
+    /** The current render's checked download takes its name: {@code promo.mp4}, or {@code promo-2.mp4} when taken. */
+    public void publishVideo(Exchange exchange) {
+        Job job = Job.of(exchange);
+        Job.Render r = job.current();
+        if (r.downloaded == null) {
+            return;
+        }
+        try {
+            r.published = outbox.publishVideo(r.downloaded, r.output);
+        } catch (IOException e) {
+            throw Outbox.unwritable(e);
+        } finally {
+            r.downloaded = null;
+        }
+        journal.save(job);
+        LOG.info("Job {}: wrote {} ({} bytes)", job.id(), r.published, r.size);
+    }
+
+    /** Reports next to the videos, inputs to {@code .done/}; one event per video. */
+    public List<Event> succeed(Exchange exchange) throws IOException {
+        Job job = Job.of(exchange);
         job.stage = "finish";
-        job.creditsAfter = stages.quietCredits();
+        job.creditsAfter = quietCredits();
+        List<Event> events = new ArrayList<>();
         for (Job.Render r : job.renders) {
+            byte[] report = JSON.writeValueAsBytes(report(job, r));
             // A report already next to its video was written before a restart: one report per video, never two.
             if (!Files.exists(Outbox.sibling(r.published, ".json"))) {
-                outbox.publishReport(r.published, JSON.writeValueAsBytes(report(job, r)));
+                outbox.publishReport(r.published, report);
             }
+            events.add(new Event(Event.PUBLISHED, job.claimed().name(), r.output, r.published.toAbsolutePath().toString(),
+                    new String(report, StandardCharsets.UTF_8)));
         }
         journal.save(job);
         Path done = FreeName.move(job.claimed().workDir(), layout.done(), job.claimed().name(), "");
         journal.remove(job);
-        registry.finished(job);
+        end(job);
         LOG.info("Job {}: finished — {} video(s) in {}, inputs in {}", job.id(), job.renders.size(), outbox.dir(), done);
+        return events;
     }
 
-    public void fail(Job job, Exchange exchange) {
+    /**
+     * {@code error.json} and the inputs to {@code .failed/<job>/}, and the event for the listeners. When Reelbox is
+     * stopping, the job stays for resume instead and there is no event. A job ends once: a second call does nothing.
+     */
+    public Event fail(Exchange exchange) {
+        Job job = Job.of(exchange);
+        if (job.ended) {
+            return null;
+        }
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         JobFailure failure = cause instanceof JobFailure jf ? jf
                 : new JobFailure(Failure.INTERNAL, "internal", String.valueOf(cause), null, cause);
         try {
-            if (failure.failure() == Failure.STOPPED) {
+            if (failure.failure() == Failure.STOPPED || registry.stopping()) {
                 // Journal and files stay in .processing: the next start resumes the job from its last safe point.
                 journal.save(job);
                 LOG.info("Job {}: stopped during {}; it resumes on the next start", job.id(), job.stage());
-                return;
+                return null;
             }
             Path work = job.claimed().workDir();
-            FreeName.place(work, "error", ".json", target -> Files.write(target, JSON.writeValueAsBytes(error(job, failure)),
-                    java.nio.file.StandardOpenOption.CREATE_NEW));
+            byte[] error = JSON.writeValueAsBytes(error(job, failure));
+            FreeName.place(work, "error", ".json", target -> Files.write(target, error, StandardOpenOption.CREATE_NEW));
             Path failed = FreeName.move(work, layout.failed(), job.claimed().name(), "");
             journal.remove(job);
             LOG.error("Job {}: failed at {} [{}] {} — inputs and error.json in {}", job.id(), job.stage(), failure.code(),
@@ -80,11 +122,28 @@ public final class Outcomes {
             if (failure.failure() == Failure.INTERNAL && cause != null) {
                 LOG.debug("Job {}: internal error", job.id(), cause);
             }
+            String output = job.renders.isEmpty() ? job.claimed().name() : job.renders.get(0).output;
+            return new Event(Event.FAILED, job.claimed().name(), output, null, new String(error, StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.error("Job {}: failed at {} ({}), and its inputs could not be moved to .failed ({}); they stay in {}",
                     job.id(), job.stage(), failure.getMessage(), e.getMessage(), job.claimed().workDir());
+            return null;
         } finally {
-            registry.finished(job);
+            end(job);
+        }
+    }
+
+    private void end(Job job) {
+        job.ended = true;
+        registry.finished(job);
+    }
+
+    private Credits quietCredits() {
+        try {
+            return client.credits(tokens.current());
+        } catch (RuntimeException e) {
+            LOG.debug("Credit balance unavailable: {}", e.getMessage());
+            return null;
         }
     }
 
@@ -92,7 +151,7 @@ public final class Outcomes {
         ObjectNode n = JSON.createObjectNode();
         n.put("job", job.claimed().name()).put("job_id", job.id()).put("stage", job.stage()).put("code", f.code())
                 .put("error", f.failure().name().toLowerCase().replace('_', '-')).put("message", f.getMessage())
-                .put("hint", f.hint()).put("attempts", job.attempts.count()).put("failed_at", Instant.now().toString());
+                .put("hint", f.hint()).put("attempts", job.attempts).put("failed_at", Instant.now().toString());
         if (job.sessionId != null) {
             n.put("session_id", job.sessionId);
         }
@@ -109,7 +168,7 @@ public final class Outcomes {
                 .put("video", main.published.getFileName().toString())
                 .put("task_id", job.taskId).put("session_id", job.sessionId).put("sessions_used", job.sessions)
                 .put("started_at", job.startedAt().toString()).put("finished_at", Instant.now().toString())
-                .put("attempts", job.attempts.count());
+                .put("attempts", job.attempts);
         ArrayNode renders = n.putArray("renders");
         for (Job.Render r : job.renders) {
             ObjectNode o = renders.addObject();

@@ -97,7 +97,7 @@ public final class AgentStream {
         heartbeats++;
         Instant now = clock.instant();
         if (Duration.between(lastWork, now).compareTo(heartbeatLimit) >= 0) {
-            throw new ApiException(Failure.UNAVAILABLE, 0, null,
+            throw ApiException.of(Failure.UNAVAILABLE, 0, null,
                     "prompt: only keep-alives for " + heartbeatLimit.toSeconds() + " s, treating the run as timed out",
                     null, null);
         }
@@ -170,6 +170,6 @@ public final class AgentStream {
         if (kind == Failure.REJECTED || kind == Failure.UNAVAILABLE) {
             kind = Failure.AGENT_ERROR;
         }
-        return new ApiException(kind, 0, code, "prompt: the agent reported an error: " + message, null, null);
+        return ApiException.of(kind, 0, code, "prompt: the agent reported an error: " + message, null, null);
     }
 }

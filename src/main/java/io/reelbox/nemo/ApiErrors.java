@@ -45,7 +45,7 @@ public final class ApiErrors {
         boolean envelopeFailed = root != null && root.has("success") && !root.path("success").asBoolean(true);
         if (status >= 200 && status < 300 && (code == null || code == 0) && !envelopeFailed) {
             if (root == null || !root.isObject()) {
-                throw new ApiException(Failure.UNAVAILABLE, status, null,
+                throw ApiException.of(Failure.UNAVAILABLE, status, null,
                         step + ": the API answered " + status + " with " + describeBody(body), null, null);
             }
             JsonNode data = root.get("data");
@@ -59,12 +59,12 @@ public final class ApiErrors {
         String message = step + ": " + serverMessage(root, body, status);
         Failure kind = kind(status, code, message);
         Duration retryAfter = kind == Failure.RATE_LIMITED ? parseRetryAfter(retryAfterHeader) : null;
-        return new ApiException(kind, status, code != null && code != 0 ? code : null, message, retryAfter, null);
+        return ApiException.of(kind, status, code != null && code != 0 ? code : null, message, retryAfter, null);
     }
 
     public static ApiException io(String step, IOException e) {
         String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + truncate(e.getMessage()));
-        return new ApiException(Failure.UNAVAILABLE, 0, null, step + ": " + what, null, e);
+        return ApiException.of(Failure.UNAVAILABLE, 0, null, step + ": " + what, null, e);
     }
 
     static Failure kind(int status, Integer code, String message) {

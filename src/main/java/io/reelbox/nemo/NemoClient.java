@@ -48,8 +48,8 @@ import io.reelbox.failure.Failure;
 
 /**
  * The NemoVideo HTTP API (see {@code shared/nemo-api.md}), one method per endpoint. Each call is a single attempt:
- * retry policy lives in {@link Retrier} and in the job stages, which know what a retry may repeat. Uploads and
- * downloads stream from and to disk, so memory does not grow with file size. Tokens go only into the
+ * retry policy lives in the route configuration (routes/errors.yaml), which redelivers a step by the class of its
+ * failure. Uploads and downloads stream from and to disk, so memory does not grow with file size. Tokens go only into the
  * {@code Authorization} header of requests to the API's own origin.
  */
 public final class NemoClient implements Closeable {
@@ -95,7 +95,7 @@ public final class NemoClient implements Closeable {
         JsonNode data = json("token", post, null, readTimeout());
         String token = data.path("token").asText("");
         if (token.isBlank()) {
-            throw new ApiException(Failure.UNAVAILABLE, 200, null, "token: the answer held no token", null, null);
+            throw ApiException.of(Failure.UNAVAILABLE, 200, null, "token: the answer held no token", null, null);
         }
         return new AnonymousToken(token, data.path("user_id").asText(data.path("userId").asText("")),
                 data.path("expires_at").asText(data.path("expiresAt").asText("")));
@@ -107,7 +107,7 @@ public final class NemoClient implements Closeable {
         JsonNode data = json("session", jsonPost("/api/tasks/me/with-session/nemo_agent", body), token, readTimeout());
         String sid = data.path("session_id").asText(data.path("sessionId").asText(""));
         if (sid.isBlank()) {
-            throw new ApiException(Failure.UNAVAILABLE, 200, null, "session: the answer held no session_id", null, null);
+            throw ApiException.of(Failure.UNAVAILABLE, 200, null, "session: the answer held no session_id", null, null);
         }
         return new String[] {data.path("task_id").asText(data.path("taskId").asText("")), sid};
     }
@@ -155,7 +155,7 @@ public final class NemoClient implements Closeable {
                 if (type != null && type.getValue().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
                     // Not a stream but an envelope: an error such as 1001 or 1002 answered with HTTP 200.
                     ApiErrors.unwrap("prompt", status, body(response), header(response, "Retry-After"));
-                    throw new ApiException(Failure.UNAVAILABLE, status, null, "prompt: the API answered JSON instead of a stream", null, null);
+                    throw ApiException.of(Failure.UNAVAILABLE, status, null, "prompt: the API answered JSON instead of a stream", null, null);
                 }
                 started[0] = true;
                 HttpEntity entity = response.getEntity();
@@ -229,7 +229,7 @@ public final class NemoClient implements Closeable {
                 }
                 HttpEntity entity = response.getEntity();
                 if (entity == null) {
-                    throw new ApiException(Failure.UNAVAILABLE, status, null, "download: the answer had no body", null, null);
+                    throw ApiException.of(Failure.UNAVAILABLE, status, null, "download: the answer had no body", null, null);
                 }
                 try (InputStream in = entity.getContent(); OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW)) {
                     return in.transferTo(out);

@@ -9,6 +9,6 @@ import io.reelbox.failure.Failure;
 public final class StreamDroppedException extends ApiException {
 
     public StreamDroppedException(String message, Throwable cause) {
-        super(Failure.UNAVAILABLE, 0, null, message, null, cause);
+        super(Failure.UNAVAILABLE, 0, null, message, null, null, cause);
     }
 }

@@ -61,7 +61,7 @@ class FaultMatrixTest {
     void start() throws Exception {
         api = new NemoStub();
         daemon = Daemon.start(root, Map.of("reelbox.api.base-url", api.baseUrl(), "reelbox.api.read-timeout", "700ms",
-                "reelbox.retry.attempts", "3", "reelbox.prompt.heartbeat-timeout", "1s", "reelbox.prompt.progress-interval", "300ms"));
+                "reelbox.retry.redeliveries", "2", "reelbox.prompt.heartbeat-timeout", "1s", "reelbox.prompt.progress-interval", "300ms"));
     }
 
     @AfterAll

@@ -57,7 +57,7 @@ class SoakTest {
     private void run(Path still, ChaosProxy chaos) throws Exception {
         Path inbox = Files.createDirectories(root.resolve("inbox"));
         Map<String, String> props = Map.of("reelbox.api.base-url", chaos.url(), "reelbox.export.poll-interval", "200ms",
-                "reelbox.prompt.recovery-first-read", "200ms", "reelbox.prompt.recovery-interval", "300ms", "reelbox.retry.attempts", "6",
+                "reelbox.prompt.recovery-first-read", "200ms", "reelbox.prompt.recovery-interval", "300ms", "reelbox.retry.redeliveries", "5",
                 "reelbox.concurrency", "2");
         for (int i = 1; i <= JOBS; i++) {
             Path job = Files.createDirectories(root.resolve("staging/job" + i));

@@ -1,0 +1,78 @@
+package io.reelbox.chain;
+
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.reelbox.config.Settings;
+import io.reelbox.failure.Failure;
+import io.reelbox.failure.JobFailure;
+import io.reelbox.job.Job;
+import io.reelbox.job.JobRegistry;
+import io.reelbox.job.Journal;
+import io.reelbox.job.Outbox;
+import io.reelbox.job.TokenStore;
+import io.reelbox.nemo.ApiErrors;
+import io.reelbox.nemo.ApiUnavailable;
+import io.reelbox.nemo.NemoClient;
+import io.reelbox.nemo.OutOfCredits;
+import io.reelbox.nemo.TokenExpired;
+
+/**
+ * What the steps share: the client, the token, the journal, and {@link #call}, which makes one API call with the
+ * job's token. Retrying is not done here: the route configuration ({@code routes/errors.yaml}) redelivers the step
+ * according to the exception's class.
+ */
+public record Chain(Settings settings, NemoClient client, TokenStore tokens, JobRegistry registry, Journal journal, Outbox outbox) {
+
+    /**
+     * One API call with the job's token. A rejected anonymous token is dropped from the cache, so the redelivered
+     * step gets a new one; a rejected configured token is final; 2001 carries the registration link; a transient
+     * failure while the daemon stops ends the job for resume instead of failing it.
+     */
+    <T> T call(Job job, Function<String, T> call) {
+        if (registry.stopping()) {
+            throw stopped(null);
+        }
+        job.attempts++;
+        String token = tokens.current();
+        try {
+            return call.apply(token);
+        } catch (TokenExpired e) {
+            if (tokens.configured()) {
+                throw new JobFailure(Failure.TOKEN_REJECTED, e.code(), job.stage + ": the configured token was rejected", null, e);
+            }
+            tokens.invalidate(token);
+            throw e;
+        } catch (OutOfCredits e) {
+            String user = tokens.configured() ? "" : tokens.userId();
+            throw e.withHint(user.isEmpty() ? "Top up your account."
+                    : "Register to keep going: " + settings.get("reelbox.api.register-url") + "?bind=" + user);
+        } catch (ApiUnavailable e) {
+            if (registry.stopping()) {
+                throw stopped(e);
+            }
+            throw e;
+        }
+    }
+
+    /** The session's draft, from its state ({@code null} when it has none yet). */
+    JsonNode draft(Job job) {
+        JsonNode state = call(job, t -> client.state(t, job.sessionId));
+        JsonNode d = state == null ? null : state.get("draft");
+        if (d != null && d.isTextual()) {
+            // Some servers send the draft as a JSON string.
+            return ApiErrors.parse(d.asText());
+        }
+        return d == null || d.isNull() ? null : d;
+    }
+
+    static JobFailure stopped(Throwable cause) {
+        return new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping", null, cause);
+    }
+
+    static String oneLine(String s) {
+        String t = s.replaceAll("\\s+", " ").strip();
+        return t.length() > 400 ? t.substring(0, 400) + "…" : t;
+    }
+}

@@ -1,0 +1,97 @@
+package io.reelbox.chain;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.reelbox.failure.Failure;
+import io.reelbox.failure.JobFailure;
+import io.reelbox.job.Job;
+import io.reelbox.job.Outbox;
+import io.reelbox.nemo.RenderStatus;
+
+/**
+ * {@code nemo:download}: fetches the finished video to a hidden temp name in the outbox and checks it (non-empty,
+ * an MP4, the announced size). The output URL first, then the API's download endpoint. The next route step gives
+ * the checked file its name.
+ */
+final class DownloadStep implements Step {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadStep.class);
+
+    private final Chain chain;
+
+    DownloadStep(Chain chain) {
+        this.chain = chain;
+    }
+
+    @Override
+    public String stage() {
+        return "download";
+    }
+
+    @Override
+    public void run(Job job, Exchange exchange) {
+        Job.Render r = job.current();
+        if (r.published != null && Files.exists(r.published)) {
+            LOG.info("Job {}: {} was already written before the restart", job.id(), r.published.getFileName());
+            return;
+        }
+        RenderStatus s = r.completed;
+        List<String> urls = new ArrayList<>();
+        if (s.url() != null) {
+            urls.add(s.url());
+        }
+        String fallback = chain.client().fallbackDownloadUrl(r.renderId);
+        if (!urls.contains(fallback)) {
+            urls.add(fallback);
+        }
+        JobFailure last = null;
+        for (String url : urls) {
+            Path temp = temp(r);
+            try {
+                long bytes = chain.call(job, t -> chain.client().download(t, url, temp));
+                Outbox.verifyMp4(temp, s.size());
+                r.size = bytes;
+                r.downloaded = temp;
+                return;
+            } catch (JobFailure e) {
+                deleteQuietly(temp);
+                last = e;
+                LOG.warn("Job {}: download from {} failed: {}", job.id(), redactQuery(url), e.getMessage());
+                if (e.failure() == Failure.OUTBOX_UNWRITABLE || e.failure() == Failure.STOPPED) {
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private Path temp(Job.Render r) {
+        try {
+            return chain.outbox().tempFor(r.output + ".mp4");
+        } catch (IOException e) {
+            throw Outbox.unwritable(e);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // best effort: a hidden .part file is all that can remain, and the next start removes it
+        }
+    }
+
+    /** Signed CDN URLs carry credentials in the query: keep them out of logs. */
+    static String redactQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?…";
+    }
+}

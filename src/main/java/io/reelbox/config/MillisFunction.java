@@ -1,0 +1,26 @@
+package io.reelbox.config;
+
+import org.apache.camel.spi.PropertiesFunction;
+
+/**
+ * {@code {{millis:reelbox.retry.initial-backoff}}}: a duration setting ({@code 1s}, {@code 500ms}) in milliseconds,
+ * for route options that take a plain number (redelivery delays). Invalid values fail when the routes load.
+ */
+public final class MillisFunction implements PropertiesFunction {
+
+    private final Settings settings;
+
+    public MillisFunction(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String getName() {
+        return "millis";
+    }
+
+    @Override
+    public String apply(String key) {
+        return String.valueOf(settings.duration(key.strip()).toMillis());
+    }
+}

@@ -1,0 +1,11 @@
+package io.reelbox.nemo;
+
+import io.reelbox.failure.Failure;
+
+/** 1001 (or HTTP 401): the token expired or is not valid. A new anonymous token cures it; a configured one that is rejected is final. */
+public final class TokenExpired extends ApiException {
+
+    TokenExpired(int httpStatus, Integer apiCode, String message, String extraHint, Throwable cause) {
+        super(Failure.TOKEN_INVALID, httpStatus, apiCode, message, null, extraHint, cause);
+    }
+}
