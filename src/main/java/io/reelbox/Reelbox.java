@@ -28,6 +28,7 @@ import io.reelbox.chain.HonourRetryAfter;
 import io.reelbox.chain.InputCheck;
 import io.reelbox.chain.MarkSessionLost;
 import io.reelbox.chain.NemoComponent;
+import io.reelbox.events.HmacSigner;
 import io.reelbox.events.Listeners;
 import io.reelbox.inbox.DropKey;
 import io.reelbox.inbox.InboxScanner;
@@ -177,6 +178,7 @@ public final class Reelbox {
             beans.bind("sessionLost", new MarkSessionLost());
             beans.bind("retryAfter", new HonourRetryAfter());
             beans.bind("listeners", new Listeners(settings));
+            beans.bind("hmac", new HmacSigner());
 
             context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                 @Override

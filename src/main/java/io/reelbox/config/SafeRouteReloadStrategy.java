@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -73,7 +75,9 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
                 rejectedTunables.incrementAndGet();
                 return;
             }
-            reloadDependents(tunables.changed(), "Tunables changed", tunables.file());
+            // Placeholders ({{key}}, {{millis:key}}) are resolved when a route loads; ${properties:key} at each use.
+            reloadDependents(tunables.changed().stream().flatMap(k -> Stream.of("{{" + k + "}}", ":" + k + "}}"))
+                    .collect(Collectors.toSet()), "Tunables changed", tunables.file());
         } else {
             LOG.info("{} changed; it is not the tunables file, restart to apply it", resource.getLocation());
         }
@@ -103,7 +107,8 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             return;
         }
         if (load(path, text)) {
-            reloadDependents(configurationIds(text), path.getFileName() + " changed", path);
+            reloadDependents(configurationIds(text).stream().map(id -> "routeConfigurationId: " + id).collect(Collectors.toSet()),
+                    path.getFileName() + " changed", path);
         }
     }
 
@@ -119,14 +124,15 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
     }
 
     /**
-     * Loads again the route files (except {@code changed}) that mention any of {@code words}: route configurations
-     * first, then every file that uses one of them or mentions the words.
+     * Loads again the route files (except {@code changed}) that contain any of {@code words}: route configurations
+     * first, then every file that uses one of them or contains the words.
      */
     private void reloadDependents(Set<String> words, String why, Path changed) {
         if (words.isEmpty()) {
             return;
         }
         Map<String, String> files = new TreeMap<>(lastGood);
+        files.putAll(unloadedFiles());
         files.remove(key(changed));
         Set<String> loaded = new HashSet<>();
         Set<String> mentioned = new HashSet<>(words);
@@ -136,7 +142,7 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
                 LOG.info("{}: loading {} again", why, Path.of(f.getKey()).getFileName());
                 load(Path.of(f.getKey()), f.getValue());
                 loaded.add(f.getKey());
-                mentioned.addAll(ids);
+                ids.forEach(id -> mentioned.add("routeConfigurationId: " + id));
             }
         }
         for (Map.Entry<String, String> f : files.entrySet()) {
@@ -145,6 +151,24 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
                 load(Path.of(f.getKey()), f.getValue());
             }
         }
+    }
+
+    /**
+     * Route files in the folder that never loaded: a new file whose placeholders had no values yet. A change of the
+     * tunables may be what they were waiting for.
+     */
+    private Map<String, String> unloadedFiles() {
+        Map<String, String> out = new TreeMap<>();
+        try (var files = Files.list(Path.of(getFolder()))) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                if (!lastGood.containsKey(key(p))) {
+                    out.put(key(p), Files.readString(p, StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}: {}", getFolder(), e.getMessage());
+        }
+        return out;
     }
 
     private static boolean mentions(String text, Set<String> words) {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The settings that may change while the daemon runs, from {@code routes/reelbox.properties}. A new version of the
  * file replaces the old one only if every value in it is valid; otherwise it is rejected with one log line per
- * problem and the running values stay. Keys in the file that are not live tunables are refused too, so nobody edits
- * a path there and wonders why nothing changed.
+ * problem and the running values stay. Reelbox keys ({@code reelbox.*}) that are not live tunables are refused
+ * too, so nobody edits a path there and wonders why nothing changed. Other keys are the parameters of the user's own
+ * routes ({@code {{webhook.url}}}), taken as they are.
  */
 public final class Tunables {
 
@@ -128,6 +129,11 @@ public final class Tunables {
         Map<String, String> next = new HashMap<>();
         for (String key : p.stringPropertyNames()) {
             String value = p.getProperty(key).trim();
+            if (!key.startsWith("reelbox.")) {
+                // A parameter of the user's own routes ({{webhook.url}}): Reelbox has no rule for it.
+                next.put(key, value);
+                continue;
+            }
             BiConsumer<String, String> check = KEYS.get(key);
             if (check == null) {
                 problems.add("'" + key + "' is not a live tunable (live: " + new TreeMap<>(KEYS).keySet() + ")");
