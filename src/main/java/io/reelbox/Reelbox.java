@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -14,31 +13,14 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reelbox.config.SafeRouteReloadStrategy;
 import io.reelbox.config.Settings;
 import io.reelbox.config.Tunables;
-import io.reelbox.config.MillisFunction;
-import io.reelbox.config.TunablesSource;
-import io.reelbox.chain.Chain;
-import io.reelbox.chain.HonourRetryAfter;
-import io.reelbox.chain.InputCheck;
-import io.reelbox.chain.MarkSessionLost;
-import io.reelbox.chain.NemoComponent;
-import io.reelbox.events.HmacSigner;
-import io.reelbox.events.Listeners;
-import io.reelbox.inbox.DropKey;
 import io.reelbox.inbox.InboxScanner;
-import io.reelbox.job.CreditGate;
-import io.reelbox.job.Intake;
 import io.reelbox.job.JobRegistry;
-import io.reelbox.job.Journal;
-import io.reelbox.job.Outbox;
-import io.reelbox.job.Outcomes;
-import io.reelbox.job.TokenStore;
 import io.reelbox.local.LocalBackend;
 import io.reelbox.local.LocalSetup;
 import io.reelbox.nemo.NemoClient;
@@ -141,44 +123,16 @@ public final class Reelbox {
                 throw new IllegalStateException("Invalid " + tunables.file() + " (see the log above)");
             }
             Settings settings = Settings.of(context, tunables);
-            String pollKey = settings.get("reelbox.api.base-url").equalsIgnoreCase("embedded")
-                    ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval";
-            context.getPropertiesComponent().addPropertiesSource(new TunablesSource(tunables, () -> settings.duration(pollKey)));
-            context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(settings));
             Tunables.KEYS.forEach((key, check) -> check.accept(key, settings.get(key)));
             Path workDir = settings.path("reelbox.work-dir");
             Path outboxDir = settings.path("reelbox.outbox");
             createFolders(settings.path("reelbox.inbox"), outboxDir, workDir);
             LocalBackend embedded = startEmbeddedIfAsked(settings, workDir);
             String apiBase = embedded != null ? embedded.baseUrl() : settings.get("reelbox.api.base-url");
-
-            NemoClient client = new NemoClient(settings, () -> apiBase);
-            TokenStore tokens = embedded != null ? new TokenStore(settings, client, workDir.resolve("token-local.json"), false)
-                    : new TokenStore(settings, client, workDir);
-            CreditGate gate = new CreditGate(client, tokens);
-            JobRegistry registry = new JobRegistry();
-            Outbox outbox = new Outbox(outboxDir);
-            // A daemon is its work dir: the same one after a restart, a different one beside it on a shared inbox.
-            String owner = String.format("%08x", workDir.toString().hashCode());
-            InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
-            Journal journal = journal(workDir);
-            Chain chain = new Chain(settings, client, tokens, registry, journal, outbox);
-
-            var beans = context.getRegistry();
-            beans.bind("settings", settings);
-            beans.bind("nemo", new NemoComponent(chain));
-            beans.bind("intake", new Intake(scanner, settings, registry, journal, outbox));
-            beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
-            beans.bind("dropKey", new DropKey());
-            beans.bind("inputCheck", new InputCheck(settings));
-            beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, client, tokens, registry, journal));
-            beans.bind("creditGate", gate);
-            beans.bind("jobRegistry", registry);
-            beans.bind("nemoClient", client);
-            beans.bind("sessionLost", new MarkSessionLost());
-            beans.bind("retryAfter", new HonourRetryAfter());
-            beans.bind("listeners", new Listeners(settings));
-            beans.bind("hmac", new HmacSigner());
+            Beans beans = Beans.bind(context, tunables, settings, apiBase, embedded != null);
+            JobRegistry registry = beans.registry();
+            NemoClient client = beans.client();
+            InboxScanner scanner = beans.scanner();
 
             context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                 @Override
@@ -198,7 +152,7 @@ public final class Reelbox {
                     }
                 }
             });
-            watchRoutes(main, context, routesDir, tunables);
+            watchRoutes(main, context, routesDir, tunables, registry);
         }
 
         private static void createFolders(Path inbox, Path outbox, Path workDir) {
@@ -225,19 +179,12 @@ public final class Reelbox {
             }
         }
 
-        private static Journal journal(Path workDir) {
-            try {
-                return new Journal(workDir);
-            } catch (IOException e) {
-                throw new IllegalStateException("Cannot create the journal in " + workDir + ": " + e.getMessage(), e);
-            }
-        }
-
         /** Routes from {@code routes/}, hot-reloaded; the packaged copies (no reload) when that folder is absent. */
-        private static void watchRoutes(BaseMainSupport main, CamelContext context, Path routesDir, Tunables tunables) {
+        private static void watchRoutes(BaseMainSupport main, CamelContext context, Path routesDir, Tunables tunables,
+                                        SafeRouteReloadStrategy.Drain drain) {
             if (Files.isDirectory(routesDir)) {
                 main.configure().withRoutesIncludePattern("file:" + routesDir + "/*.yaml");
-                SafeRouteReloadStrategy reload = new SafeRouteReloadStrategy(routesDir.toString(), tunables);
+                SafeRouteReloadStrategy reload = new SafeRouteReloadStrategy(routesDir.toString(), tunables, drain);
                 try {
                     reload.rememberRoutes(routesDir);
                     context.addService(reload);

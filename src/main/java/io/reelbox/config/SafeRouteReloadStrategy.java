@@ -39,13 +39,23 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
     private static final long SETTLE_MS = 250;
 
     private final Tunables tunables;
+    private final Drain drain;
     private final Map<String, String> lastGood = new ConcurrentHashMap<>();
     private final AtomicInteger rejectedRoutes = new AtomicInteger();
     private final AtomicInteger rejectedTunables = new AtomicInteger();
 
-    public SafeRouteReloadStrategy(String folder, Tunables tunables) {
+    /** How a reload waits for the jobs running on the routes it replaces. */
+    public interface Drain {
+        /** Take no new job until {@link #release()}. */
+        void hold();
+
+        void release();
+    }
+
+    public SafeRouteReloadStrategy(String folder, Tunables tunables, Drain drain) {
         super(folder, false);
         this.tunables = tunables;
+        this.drain = drain;
         setPattern("*.yaml,*.properties");
         setRemoveAllRoutes(false);
         setResourceReload((name, resource) -> {
@@ -175,8 +185,40 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
         return words.stream().anyMatch(text::contains);
     }
 
+    private static final Pattern ROUTE_ID = Pattern.compile("(?m)^\\s*-\\s*route:\\s*\\n\\s*id:\\s*\"?([\\w.-]+)");
+
+    /**
+     * Camel stops a route to replace it, and a job's exchange cannot outlive its route: replacing the job route under
+     * a running job would strand the job. So an edit to routes that have exchanges in flight applies to the next
+     * jobs: intake holds new jobs, the running ones finish on the version they started with, then the file loads.
+     */
+    private boolean awaitIdle(Path path, String text) {
+        Set<String> ids = new HashSet<>();
+        Matcher m = ROUTE_ID.matcher(text);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        var inflight = getCamelContext().getInflightRepository();
+        if (ids.stream().allMatch(id -> inflight.size(id) == 0)) {
+            return false;
+        }
+        LOG.info("{} changed: it applies once the jobs running on its routes finish; new jobs wait in the inbox until then",
+                path.getFileName());
+        drain.hold();
+        try {
+            while (ids.stream().anyMatch(id -> inflight.size(id) > 0) && !getCamelContext().isStopping()) {
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     /** Loads one route file; on failure, logs one line and loads the last version that worked. */
     private boolean load(Path path, String text) {
+        // Held until the new version runs: a job taken in between would start on the old one.
+        boolean held = awaitIdle(path, text);
         try {
             PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(ResourceHelper.fromString("file:" + path, text)));
             lastGood.put(key(path), text);
@@ -187,6 +229,10 @@ public final class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             rejectedRoutes.incrementAndGet();
             restore(path);
             return false;
+        } finally {
+            if (held) {
+                drain.release();
+            }
         }
     }
 

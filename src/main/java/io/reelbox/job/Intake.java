@@ -91,7 +91,7 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
         if (!scanner.ready(Path.of(file.getAbsoluteFilePath()))) {
             return false;
         }
-        if (registry.inFlight() + accepted >= settings.integer("reelbox.concurrency")) {
+        if (registry.held() || registry.inFlight() + accepted >= settings.integer("reelbox.concurrency")) {
             return false;
         }
         accepted++;

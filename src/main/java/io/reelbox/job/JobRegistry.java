@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.reelbox.config.SafeRouteReloadStrategy;
 import io.reelbox.failure.Failure;
 import io.reelbox.failure.JobFailure;
 
@@ -14,10 +15,26 @@ import io.reelbox.failure.JobFailure;
  * and every wait inside a job ends the moment the daemon stops. Threads are never interrupted: they belong to
  * Camel's consumers, and a consumer thread handed back with its interrupt flag set spins instead of polling.
  */
-public final class JobRegistry {
+public final class JobRegistry implements SafeRouteReloadStrategy.Drain {
 
     private final Map<String, Job> claimed = new ConcurrentHashMap<>();
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Intake takes no new job until {@link #release()}: a route edit waits for the running jobs to finish. */
+    @Override
+    public void hold() {
+        holds.incrementAndGet();
+    }
+
+    @Override
+    public void release() {
+        holds.decrementAndGet();
+    }
+
+    public boolean held() {
+        return holds.get() > 0;
+    }
 
     public int inFlight() {
         return claimed.size();

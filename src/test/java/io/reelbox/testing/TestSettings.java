@@ -57,6 +57,11 @@ public final class TestSettings {
     }
 
     public static Settings with(Map<String, String> overrides) {
+        return Settings.of(map(overrides));
+    }
+
+    /** application.properties, {@link #FAST} and {@code overrides}, as a map of values. */
+    public static Map<String, String> map(Map<String, String> overrides) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of("application.properties"))) {
             p.load(r);
@@ -68,6 +73,6 @@ public final class TestSettings {
         all.putAll(FAST);
         all.put("reelbox.api.read-timeout", "2s");
         all.putAll(overrides);
-        return Settings.of(all);
+        return all;
     }
 }
