@@ -6,9 +6,11 @@
 #      report appears), with ffmpeg's own time and peak memory taken by a wrapper around the same binary.
 # Then render time against output length (15, 60, 240 s) and resolution (720p, 1080p, 4K).
 # Needs a built target/reelbox.jar and /usr/bin/time. Usage: bench/render/run.sh [runs]
+# REELBOX_JAR=path/to/reelbox.jar runs another build (bench/compare/run.sh does); SCALING=0 skips part 3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}
+JAR=${REELBOX_JAR:-target/reelbox.jar}
 W=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$W"' EXIT
 [ -f target/reelbox.jar ] || mvn -B -q -DskipTests package
@@ -54,7 +56,7 @@ start_daemon() {
   java -Xmx256m -Dreelbox.api.base-url=embedded -Dreelbox.local.ffmpeg="$W/bin/ffmpeg-timed" \
     -Dreelbox.inbox="$W/d/inbox" -Dreelbox.outbox="$W/d/outbox" -Dreelbox.work-dir="$W/d/work" -Dreelbox.routes-dir="$W/d/routes" \
     -Dreelbox.inbox.stable-for=500ms -Dreelbox.inbox.scan-interval=200 -Dreelbox.local.poll-interval=200ms \
-    -jar target/reelbox.jar > "$W/daemon.log" 2>&1 &
+    -jar "$JAR" > "$W/daemon.log" 2>&1 &
   DPID=$!
   until grep -q "Reelbox running" "$W/daemon.log"; do sleep 0.2; done
 }
@@ -82,6 +84,7 @@ done
 echo "daemon peak RSS: $(grep VmHWM /proc/$DPID/status | awk '{print $2}') kB"
 { "$FF" -hide_banner -i "$W/d/outbox/ref1.mp4" 2>&1 || true; } | grep -E "Duration|Stream" | sed 's/^/  /'
 
+if [ "${SCALING:-1}" = 1 ]; then
 echo "== 3. render time against output length and resolution (one run each; ffmpeg wall time, peak RSS)"
 for v in "15-second 1080p" "60-second 1080p" "240-second 1080p" "60-second 720p" "60-second 4K"; do
   : > "$W/ffmpeg-times.txt"
@@ -89,5 +92,6 @@ for v in "15-second 1080p" "60-second 1080p" "240-second 1080p" "60-second 720p"
   s=$(drop "$name" "combine my clips into a $v video with transitions, titled 'Urban Dreams', music at 35%")
   echo "$v: render $(tail -1 "$W/ffmpeg-times.txt"); drop-to-outbox ${s} s; file $(stat -c %s "$W/d/outbox/$name.mp4") bytes"
 done
+fi
 kill $DPID; wait $DPID 2>/dev/null || true
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1)"

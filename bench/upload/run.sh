@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Upload benchmark: a 500 MB file through the daemon (-Xmx128m) to a loopback sink, next to curl doing the same
 # upload. Prints throughput and the daemon's peak memory. Needs: a built target/reelbox.jar, curl.
-# Usage: bench/upload/run.sh [runs]
+# Usage: bench/upload/run.sh [runs]   (REELBOX_JAR=path/to/reelbox.jar runs another build; CURL=0 skips curl)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}
+JAR=${REELBOX_JAR:-target/reelbox.jar}
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 SIZE=500000000
@@ -26,7 +27,7 @@ for i in $(seq "$RUNS"); do
   java -Xmx128m -Dreelbox.api.base-url="http://127.0.0.1:$PORT" -Dreelbox.api.token= \
        -Dreelbox.inbox="$D/inbox" -Dreelbox.outbox="$D/outbox" -Dreelbox.work-dir="$D/work" \
        -Dreelbox.routes-dir="$D/routes" -Dreelbox.inbox.stable-for=200ms \
-       -jar target/reelbox.jar > "$D/daemon.log" 2>&1 &
+       -jar "$JAR" > "$D/daemon.log" 2>&1 &
   PID=$!
   cp --reflink=auto --sparse=always "$BIG" "$D/inbox/big.mp4"
   echo "prompt: benchmark" > "$D/inbox/big.yaml"
@@ -38,6 +39,7 @@ for i in $(seq "$RUNS"); do
   echo "daemon run $i: bytes/seconds/MBps = $line; daemon peak RSS ${hwm} kB"
 done
 
+[ "${CURL:-1}" = 1 ] || exit 0
 echo "== curl, $RUNS runs"
 for i in $(seq "$RUNS"); do
   before=$(wc -l < "$WORK/sink.txt")
