@@ -53,16 +53,17 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
         Journal journal = journal(workDir);
         Chain chain = new Chain(settings, client, tokens, registry, journal, outbox);
+        CreditGate credits = new CreditGate(client, tokens);
 
         var beans = context.getRegistry();
         beans.bind("settings", settings);
-        beans.bind("nemo", new NemoComponent(chain));
+        beans.bind("nemo", new NemoComponent(chain, credits));
         beans.bind("intake", new Intake(scanner, settings, registry, journal, outbox));
         beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
         beans.bind("dropKey", new DropKey());
         beans.bind("inputCheck", new InputCheck(settings));
-        beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, client, tokens, registry, journal));
-        beans.bind("creditGate", new CreditGate(client, tokens));
+        beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, credits, registry, journal));
+        beans.bind("creditGate", credits);
         beans.bind("jobRegistry", registry);
         beans.bind("nemoClient", client);
         beans.bind("sessionLost", new MarkSessionLost());

@@ -44,7 +44,13 @@ public final class Reelbox {
         boolean once = Arrays.asList(args).contains("--once");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--once")).toArray(String[]::new);
         Main main = create(once);
-        main.run(rest);
+        try {
+            main.run(rest);
+        } catch (Exception e) {
+            // Threads already started (the embedded backend, the route watcher) would keep a failed daemon alive.
+            LOG.error("Reelbox could not start: {}", e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** {@code serve-local [--port N]}: the local backend alone, for several daemons or any NemoVideo client. */

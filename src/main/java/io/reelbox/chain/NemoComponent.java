@@ -6,6 +6,8 @@ import java.util.TreeMap;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
+import io.reelbox.job.CreditGate;
+
 /**
  * The NemoVideo API as Camel endpoints, one per step of the job route: {@code nemo:token}, {@code nemo:session},
  * {@code nemo:upload}, {@code nemo:prompt}, {@code nemo:verify}, {@code nemo:export}, {@code nemo:render-status} and
@@ -17,12 +19,12 @@ public final class NemoComponent extends DefaultComponent {
     private final Map<String, Step> steps = new TreeMap<>();
     private final Chain chain;
 
-    public NemoComponent(Chain chain) {
+    public NemoComponent(Chain chain, CreditGate credits) {
         this.chain = chain;
         Prompts prompts = new Prompts(chain);
         Uploads uploads = new Uploads(chain);
         Sessions sessions = new Sessions(chain, uploads, prompts);
-        add("token", new TokenStep(chain));
+        add("token", new TokenStep(chain, credits));
         add("session", new SessionStep(sessions));
         add("upload", new UploadStep(uploads, sessions));
         add("prompt", new PromptStep(chain, prompts, sessions));

@@ -26,8 +26,14 @@ public final class CreditGate {
         this.tokens = tokens;
     }
 
-    public boolean isPaused() {
-        return paused.get();
+    /** The balance, for the report; null when the API cannot say (a job does not fail for want of it). */
+    public Credits balance() {
+        try {
+            return client.credits(tokens.current());
+        } catch (RuntimeException e) {
+            LOG.debug("Credit balance unavailable: {}", e.getMessage());
+            return null;
+        }
     }
 
     public void pause() {

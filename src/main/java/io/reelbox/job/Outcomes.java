@@ -23,7 +23,6 @@ import io.reelbox.failure.JobFailure;
 import io.reelbox.inbox.FreeName;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.nemo.Credits;
-import io.reelbox.nemo.NemoClient;
 
 /**
  * How a job ends. Each render's checked video gets its name in the outbox; then a report next to each video, and
@@ -38,16 +37,14 @@ public final class Outcomes {
 
     private final InboxScanner.Layout layout;
     private final Outbox outbox;
-    private final NemoClient client;
-    private final TokenStore tokens;
+    private final CreditGate credits;
     private final JobRegistry registry;
     private final Journal journal;
 
-    public Outcomes(InboxScanner.Layout layout, Outbox outbox, NemoClient client, TokenStore tokens, JobRegistry registry, Journal journal) {
+    public Outcomes(InboxScanner.Layout layout, Outbox outbox, CreditGate credits, JobRegistry registry, Journal journal) {
         this.layout = layout;
         this.outbox = outbox;
-        this.client = client;
-        this.tokens = tokens;
+        this.credits = credits;
         this.registry = registry;
         this.journal = journal;
     }
@@ -74,7 +71,7 @@ public final class Outcomes {
     public List<Event> succeed(Exchange exchange) throws IOException {
         Job job = Job.of(exchange);
         job.stage = "finish";
-        job.creditsAfter = quietCredits();
+        job.creditsAfter = credits.balance();
         List<Event> events = new ArrayList<>();
         for (Job.Render r : job.renders) {
             byte[] report = JSON.writeValueAsBytes(report(job, r));
@@ -136,15 +133,6 @@ public final class Outcomes {
     private void end(Job job) {
         job.ended = true;
         registry.finished(job);
-    }
-
-    private Credits quietCredits() {
-        try {
-            return client.credits(tokens.current());
-        } catch (RuntimeException e) {
-            LOG.debug("Credit balance unavailable: {}", e.getMessage());
-            return null;
-        }
     }
 
     ObjectNode error(Job job, JobFailure f) {
