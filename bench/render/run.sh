@@ -58,7 +58,10 @@ start_daemon() {
     -Dreelbox.inbox.stable-for=500ms -Dreelbox.inbox.scan-interval=200 -Dreelbox.local.poll-interval=200ms \
     -jar "$JAR" > "$W/daemon.log" 2>&1 &
   DPID=$!
-  until grep -q "Reelbox running" "$W/daemon.log"; do sleep 0.2; done
+  until grep -q "Reelbox running" "$W/daemon.log"; do
+    kill -0 $DPID 2>/dev/null || { echo "the daemon did not start:"; tail -20 "$W/daemon.log"; exit 1; }
+    sleep 0.2
+  done
 }
 
 # Drops a folder job (prompt $2) named $1 and waits for its report; prints the drop-to-outbox seconds.
@@ -69,7 +72,10 @@ drop() {
   printf 'prompt: "%s"\noutput: %s\n' "$prompt" "$name" > "$W/d/inbox/.staging-$name/job.yaml"
   local t0; t0=$(date +%s.%N)
   mv "$W/d/inbox/.staging-$name" "$W/d/inbox/$name"
-  until [ -f "$W/d/outbox/$name.json" ] || [ -f "$W/d/inbox/.failed/$name/error.json" ]; do sleep 0.05; done
+  until [ -f "$W/d/outbox/$name.json" ] || [ -f "$W/d/inbox/.failed/$name/error.json" ]; do
+    kill -0 $DPID 2>/dev/null || { echo "the daemon died:" >&2; tail -20 "$W/daemon.log" >&2; exit 1; }
+    sleep 0.05
+  done
   awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.1f", a - b }'
 }
 

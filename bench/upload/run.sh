@@ -32,7 +32,10 @@ for i in $(seq "$RUNS"); do
   cp --reflink=auto --sparse=always "$BIG" "$D/inbox/big.mp4"
   echo "prompt: benchmark" > "$D/inbox/big.yaml"
   before=$(wc -l < "$WORK/sink.txt" 2>/dev/null || echo 0)
-  until [ -d "$D/inbox/.failed/big" ] || [ -d "$D/inbox/.done/big" ]; do sleep 0.2; done
+  until [ -d "$D/inbox/.failed/big" ] || [ -d "$D/inbox/.done/big" ]; do
+    kill -0 $PID 2>/dev/null || { echo "the daemon died:"; tail -20 "$D/daemon.log"; exit 1; }
+    sleep 0.2
+  done
   hwm=$(grep VmHWM /proc/$PID/status | awk '{print $2}')
   kill $PID; wait $PID 2>/dev/null || true
   line=$(sed -n "$((before + 1))p" "$WORK/sink.txt")
