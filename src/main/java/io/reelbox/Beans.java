@@ -3,6 +3,8 @@ package io.reelbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
@@ -21,6 +23,7 @@ import io.reelbox.events.Listeners;
 import io.reelbox.inbox.DropKey;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.CreditGate;
+import io.reelbox.job.DiskGate;
 import io.reelbox.job.Intake;
 import io.reelbox.job.JobRegistry;
 import io.reelbox.job.Journal;
@@ -39,7 +42,8 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
     /** {@code embedded}: {@code apiBase} is the embedded backend (its own token cache, its own poll interval). */
     public static Beans bind(CamelContext context, Tunables tunables, Settings settings, String apiBase, boolean embedded) {
         String pollKey = embedded ? "reelbox.local.poll-interval" : "reelbox.export.poll-interval";
-        context.getPropertiesComponent().addPropertiesSource(new TunablesSource(tunables, () -> settings.duration(pollKey)));
+        Supplier<Duration> renderPoll = () -> settings.duration(pollKey);
+        context.getPropertiesComponent().addPropertiesSource(new TunablesSource(tunables, renderPoll));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(settings));
 
         Path workDir = settings.path("reelbox.work-dir");
@@ -52,13 +56,15 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         String owner = String.format("%08x", workDir.toString().hashCode());
         InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
         Journal journal = journal(workDir);
-        Chain chain = new Chain(settings, client, tokens, registry, journal, outbox);
+        Chain chain = new Chain(settings, client, tokens, registry, journal, outbox, renderPoll);
         CreditGate credits = new CreditGate(client, tokens);
 
         var beans = context.getRegistry();
         beans.bind("settings", settings);
         beans.bind("nemo", new NemoComponent(chain, credits));
-        beans.bind("intake", new Intake(scanner, settings, registry, journal, outbox));
+        DiskGate disks = new DiskGate(settings, journal, registry, settings.path("reelbox.outbox"), workDir, embedded);
+        beans.bind("intake", new Intake(scanner, settings, registry, journal, outbox, disks));
+        beans.bind("diskGate", disks);
         beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
         beans.bind("dropKey", new DropKey());
         beans.bind("inputCheck", new InputCheck(settings));

@@ -1,6 +1,8 @@
 package io.reelbox.chain;
 
+import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,10 +22,12 @@ import io.reelbox.nemo.TokenExpired;
 
 /**
  * What the steps share: the client, the token, the journal, and {@link #call}, which makes one API call with the
- * job's token. Retrying is not done here: the route configuration ({@code routes/errors.yaml}) redelivers the step
+ * job's token; {@code renderPoll} is how often a render is polled (the cloud's or the embedded backend's setting, live).
+ * Retrying is not done here: the route configuration ({@code routes/errors.yaml}) redelivers the step
  * according to the exception's class.
  */
-public record Chain(Settings settings, NemoClient client, TokenStore tokens, JobRegistry registry, Journal journal, Outbox outbox) {
+public record Chain(Settings settings, NemoClient client, TokenStore tokens, JobRegistry registry, Journal journal, Outbox outbox,
+                    Supplier<Duration> renderPoll) {
 
     /**
      * One API call with the job's token. A rejected anonymous token is dropped from the cache, so the redelivered
@@ -51,6 +55,10 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
         } catch (ApiUnavailable e) {
             if (registry.stopping()) {
                 throw stopped(e);
+            }
+            if (e.httpStatus() == 507) {
+                // The backend's disk is full (the embedded backend says so for its uploads): time alone will not cure it.
+                throw new JobFailure(Failure.WORK_DIR_FULL, "work-dir-full", e.getMessage(), null, e);
             }
             throw e;
         }

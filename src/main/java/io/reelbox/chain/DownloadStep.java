@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -14,21 +16,28 @@ import io.reelbox.failure.Failure;
 import io.reelbox.failure.JobFailure;
 import io.reelbox.job.Job;
 import io.reelbox.job.Outbox;
+import io.reelbox.nemo.ApiException;
+import io.reelbox.nemo.NemoClient;
 import io.reelbox.nemo.RenderStatus;
 
 /**
  * {@code nemo:download}: fetches the finished video to a hidden temp name in the outbox and checks it (non-empty,
  * an MP4, the announced size). The output URL first, then the API's download endpoint. The next route step gives
- * the checked file its name.
+ * the checked file its name. A job that waited (for room in the outbox, or across a restart) may find its video's
+ * links expired: the render is then exported once more from its session, without a new prompt, and downloaded.
  */
 final class DownloadStep implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadStep.class);
 
     private final Chain chain;
+    private final Step export;
+    private final Step renderStatus;
 
-    DownloadStep(Chain chain) {
+    DownloadStep(Chain chain, Step export, Step renderStatus) {
         this.chain = chain;
+        this.export = export;
+        this.renderStatus = renderStatus;
     }
 
     @Override
@@ -37,12 +46,41 @@ final class DownloadStep implements Step {
     }
 
     @Override
-    public void run(Job job, Exchange exchange) {
+    public void run(Job job, Exchange exchange) throws Exception {
         Job.Render r = job.current();
         if (r.published != null && Files.exists(r.published)) {
             LOG.info("Job {}: {} was already written before the restart", job.id(), r.published.getFileName());
             return;
         }
+        try {
+            fetch(job, r);
+        } catch (JobFailure e) {
+            if (!job.resumed || !gone(e) || r.expiredOnce) {
+                throw e;
+            }
+            LOG.warn("Job {}: the video of render {} is gone ({}); exporting it once more from the session", job.id(), r.renderId,
+                    e.getMessage());
+            r.expiredOnce = true;
+            r.exportAgain = true;
+            r.completed = null;
+            export.run(job, exchange);
+            while (job.isRendering()) {
+                chain.registry().pause(chain.renderPoll().get());
+                renderStatus.run(job, exchange);
+                if (r.exportAgain) {
+                    export.run(job, exchange);
+                }
+            }
+            fetch(job, r);
+        }
+    }
+
+    /** Expired links: the output URL and the download endpoint both answered 403, 404 or 410. */
+    private static boolean gone(JobFailure e) {
+        return e instanceof ApiException api && (api.httpStatus() == 403 || api.httpStatus() == 404 || api.httpStatus() == 410);
+    }
+
+    private void fetch(Job job, Job.Render r) {
         RenderStatus s = r.completed;
         List<String> urls = new ArrayList<>();
         if (s.url() != null) {
@@ -56,7 +94,12 @@ final class DownloadStep implements Step {
         for (String url : urls) {
             Path temp = temp(r);
             try {
-                long bytes = chain.call(job, t -> chain.client().download(t, url, temp));
+                long bytes;
+                try {
+                    bytes = chain.call(job, t -> chain.client().download(t, url, temp));
+                } catch (NemoClient.TargetWriteFailed e) {
+                    throw chain.outbox().failure(temp, e.io());
+                }
                 Outbox.verifyMp4(temp, s.size());
                 r.size = bytes;
                 r.downloaded = temp;
@@ -65,7 +108,8 @@ final class DownloadStep implements Step {
                 deleteQuietly(temp);
                 last = e;
                 LOG.warn("Job {}: download from {} failed: {}", job.id(), redactQuery(url), e.getMessage());
-                if (e.failure() == Failure.OUTBOX_UNWRITABLE || e.failure() == Failure.STOPPED) {
+                if (LOCAL.contains(e.failure()) || e.failure() == Failure.STOPPED) {
+                    // Our own disk, or a stop: another URL would not help.
                     throw e;
                 }
             }
@@ -73,11 +117,13 @@ final class DownloadStep implements Step {
         throw last;
     }
 
+    private static final Set<Failure> LOCAL = EnumSet.of(Failure.OUTBOX_FULL, Failure.WORK_DIR_FULL, Failure.LOCAL_IO);
+
     private Path temp(Job.Render r) {
         try {
             return chain.outbox().tempFor(r.output + ".mp4");
         } catch (IOException e) {
-            throw Outbox.unwritable(e);
+            throw chain.outbox().failure(null, e);
         }
     }
 

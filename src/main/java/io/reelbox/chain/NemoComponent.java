@@ -29,9 +29,11 @@ public final class NemoComponent extends DefaultComponent {
         add("upload", new UploadStep(uploads, sessions));
         add("prompt", new PromptStep(chain, prompts, sessions));
         add("verify", new VerifyStep(prompts, sessions));
-        add("export", new ExportStep(chain, sessions));
-        add("render-status", new RenderStatusStep(chain, sessions));
-        add("download", new DownloadStep(chain));
+        ExportStep export = new ExportStep(chain, sessions);
+        RenderStatusStep renderStatus = new RenderStatusStep(chain, sessions);
+        add("export", export);
+        add("render-status", renderStatus);
+        add("download", new DownloadStep(chain, export, renderStatus));
     }
 
     private void add(String operation, Step step) {

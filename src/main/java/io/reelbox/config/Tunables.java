@@ -40,7 +40,7 @@ public final class Tunables {
             throw new IllegalStateException("Setting '" + k + "' must be a whole number of at least 1, got '" + v + "'");
         }
     };
-    private static final BiConsumer<String, String> RETRIES = (k, v) -> {
+    private static final BiConsumer<String, String> AT_LEAST_0 = (k, v) -> {
         try {
             if (Integer.parseInt(v.trim()) < 0) {
                 throw new NumberFormatException();
@@ -79,7 +79,7 @@ public final class Tunables {
             Map.entry("reelbox.prompt.recovery-interval", DURATION),
             Map.entry("reelbox.prompt.state-reads", COUNT),
             Map.entry("reelbox.prompt.max-length", COUNT),
-            Map.entry("reelbox.retry.redeliveries", RETRIES),
+            Map.entry("reelbox.retry.redeliveries", AT_LEAST_0),
             Map.entry("reelbox.retry.initial-backoff", DURATION),
             Map.entry("reelbox.retry.max-backoff", DURATION),
             Map.entry("reelbox.retry.rate-limit-backoff", DURATION),
@@ -90,8 +90,10 @@ public final class Tunables {
             Map.entry("reelbox.api.skill-platform", TEXT),
             Map.entry("reelbox.on-published", URIS),
             Map.entry("reelbox.on-failed", URIS),
-            Map.entry("reelbox.events.redeliveries", RETRIES),
-            Map.entry("reelbox.events.backoff", DURATION));
+            Map.entry("reelbox.events.redeliveries", AT_LEAST_0),
+            Map.entry("reelbox.events.backoff", DURATION),
+            Map.entry("reelbox.disk.min-free", SIZE),
+            Map.entry("reelbox.disk.min-free-percent", AT_LEAST_0));
 
     private final Path file;
     private volatile Map<String, String> values = Map.of();

@@ -23,7 +23,9 @@ public enum Failure {
     BAD_SIDECAR("The sidecar could not be used. Fix it as the message says (see the inbox contract in README.md), then move the files back into the inbox."),
     BAD_MEDIA("A media file was refused before upload. Fix or remove it as the message says, then move the files back into the inbox."),
     MEDIA_MISSING("Media named in the sidecar never arrived. Add them (or fix the names in the sidecar), then move the files back into the inbox."),
-    OUTBOX_UNWRITABLE("The video could not be written to the outbox (disk full, read-only or missing). Free space or fix reelbox.outbox, then move the inputs back into the inbox."),
+    OUTBOX_FULL("The outbox's disk is full. The finished video waits in inbox/.processing/ and is written as soon as there is room: free space on the disk that holds reelbox.outbox. Nothing is rendered again, and intake resumes by itself."),
+    WORK_DIR_FULL("The work dir's disk is full: free space on the disk that holds reelbox.work-dir (the embedded backend keeps uploads and renders there, and the journal lives there), then move the inputs back into the inbox. Intake resumes by itself when there is room."),
+    LOCAL_IO("Reelbox could not read or write one of its own folders (the folder and the system's message are in the message). Check that it exists, its permissions, and whether its disk is read-only or failing; then move the inputs back into the inbox."),
     STOPPED("Reelbox stopped before the job finished. The job stays in inbox/.processing/ with its journal entry and resumes on the next start."),
     INTERNAL("Reelbox hit an unexpected error. Move the inputs back into the inbox to retry, and report the message if it happens again.");
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -60,6 +61,23 @@ public final class InboxScanner {
 
     /** A job found ready: what to claim, and why it is refused when it is. */
     private record Decision(Candidate candidate, List<Path> media, JobSpec spec, JobFailure problem) {
+
+        /** The bytes of the job's local files (the sidecar and its media; a folder job's whole folder). */
+        long bytes() throws IOException {
+            long n = 0;
+            if (candidate.folder()) {
+                try (Stream<Path> files = Files.walk(candidate.base())) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        n += Files.size(f);
+                    }
+                }
+                return n;
+            }
+            for (Path m : media) {
+                n += Files.size(m);
+            }
+            return n + (candidate.sidecar() == null ? 0 : Files.size(candidate.sidecar()));
+        }
     }
 
     private final Layout layout;
@@ -142,21 +160,23 @@ public final class InboxScanner {
     }
 
     /**
-     * Whether the sidecar at {@code path} starts a job that can be claimed now: its media present and stable, or the
-     * job refused (it is claimed all the same, to end in {@code .failed/} with the reason). False for a file that is
-     * not a job's sidecar: a media file, a second sidecar in a folder, a name to ignore.
+     * The size of the job the sidecar at {@code path} starts, when it can be claimed now: its media present and
+     * stable, or the job refused (it is claimed all the same, to end in {@code .failed/} with the reason). Empty while
+     * it is not ready, and for a file that is not a job's sidecar: a media file, a second sidecar in a folder, a name
+     * to ignore.
      */
-    public boolean ready(Path path) {
+    public OptionalLong ready(Path path) {
         Candidate c = candidateFor(path.toAbsolutePath().normalize());
         if (c == null || scanRules == null) {
-            return false;
+            return OptionalLong.empty();
         }
         seenSidecars.add(key(c));
         try {
-            return evaluate(c, scanRules, scanTime) != null;
+            Decision d = evaluate(c, scanRules, scanTime);
+            return d == null ? OptionalLong.empty() : OptionalLong.of(d.bytes());
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not take job '{}' yet: {}", c.name(), e.toString());
-            return false;
+            return OptionalLong.empty();
         }
     }
 
@@ -187,7 +207,7 @@ public final class InboxScanner {
         List<ClaimedJob> claimed = new ArrayList<>();
         for (Candidate c : candidates()) {
             Path trigger = c.sidecar() != null ? c.sidecar() : firstSidecar(c.base());
-            if (ready(trigger) && claimed.size() < slots) {
+            if (ready(trigger).isPresent() && claimed.size() < slots) {
                 try {
                     claimed.add(claim(trigger));
                 } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import org.apache.camel.Consumer;
@@ -23,9 +24,9 @@ import io.reelbox.inbox.InboxScanner;
 
 /**
  * The intake route's bean. For the inbox's file consumer it is the poll strategy (each poll is one scan of the
- * inbox, timing every file from its first sighting) and the filter (a sidecar passes when its job is ready and a
- * slot is free: {@code reelbox.concurrency} jobs at most, so waiting jobs stay in the inbox, where a crash cannot
- * lose them). Then it claims the job. At start it resumes the jobs the journal knows, before intake takes any.
+ * inbox, timing every file from its first sighting) and the filter (a sidecar passes when its job is ready, a slot is
+ * free — {@code reelbox.concurrency} jobs at most — and the disks have room for it: waiting jobs stay in the inbox,
+ * where a crash cannot lose them). Then it claims the job. At start it resumes the jobs the journal knows, before intake takes any.
  */
 public final class Intake implements GenericFileFilter<File>, PollingConsumerPollStrategy {
 
@@ -36,11 +37,13 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
     private final JobRegistry registry;
     private final Journal journal;
     private final Outbox outbox;
+    private final DiskGate disks;
     private volatile boolean resumed;
     private boolean scanning;
     private int accepted;
 
-    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, Journal journal, Outbox outbox) {
+    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, Journal journal, Outbox outbox, DiskGate disks) {
+        this.disks = disks;
         this.scanner = scanner;
         this.settings = settings;
         this.registry = registry;
@@ -88,10 +91,12 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
             return false;
         }
         // Evaluated even when no slot is free: a waiting job's media timeout runs from its first sighting.
-        if (!scanner.ready(Path.of(file.getAbsoluteFilePath()))) {
+        OptionalLong size = scanner.ready(Path.of(file.getAbsoluteFilePath()));
+        if (size.isEmpty()) {
             return false;
         }
-        if (registry.held() || registry.inFlight() + accepted >= settings.integer("reelbox.concurrency")) {
+        if (registry.held() || registry.inFlight() + accepted >= settings.integer("reelbox.concurrency")
+                || !disks.roomFor(size.getAsLong())) {
             return false;
         }
         accepted++;

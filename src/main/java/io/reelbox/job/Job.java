@@ -49,6 +49,8 @@ public final class Job {
         public boolean exportAgain;
         /** Not journaled: when polling gives up; set by the export. */
         public long deadlineNanos;
+        /** Not journaled: its video's links expired once already, and it was exported again for that. */
+        public boolean expiredOnce;
         /** Not journaled: the last progress logged. */
         public int lastProgress = -1;
         /** Not journaled: the checked download, waiting in the outbox under a hidden name to be published. */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelbox.failure.JobFailure;
+import io.reelbox.failure.LocalIo;
 import io.reelbox.inbox.ClaimedJob;
 import io.reelbox.inbox.JobSpec;
 import io.reelbox.inbox.SidecarParser;
@@ -68,7 +69,8 @@ public final class Journal {
         try {
             AtomicFiles.writePrivate(dir.resolve(c.id() + ".json"), JSON.writeValueAsBytes(e));
         } catch (IOException ex) {
-            throw new JobFailure(io.reelbox.failure.Failure.INTERNAL, "journal", "cannot record the job's progress in " + dir + ": " + ex.getMessage(), null, ex);
+            // Nothing may run unrecorded: a full or broken work dir ends the job (work-dir-full or local-io).
+            throw LocalIo.failure(LocalIo.Place.WORK_DIR, dir, ex);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import io.reelbox.failure.Failure;
 import io.reelbox.failure.JobFailure;
+import io.reelbox.failure.LocalIo;
 import io.reelbox.inbox.FreeName;
 
 /**
@@ -108,13 +109,13 @@ public final class Outbox {
                 throw bad("the download is not an MP4: no 'ftyp' box at its start" + looks);
             }
         } catch (IOException e) {
-            throw new JobFailure(Failure.OUTBOX_UNWRITABLE, "io", "could not read the download back: " + e.getMessage());
+            throw LocalIo.failure(LocalIo.Place.OUTBOX, file, e);
         }
     }
 
-    /** The outbox cannot be written: full, read-only or missing. */
-    public static JobFailure unwritable(IOException e) {
-        return new JobFailure(Failure.OUTBOX_UNWRITABLE, "outbox", "could not write to the outbox: " + e, null, e);
+    /** Writing {@code path} in the outbox failed: full ({@code outbox-full}), or read-only, missing… ({@code local-io}). */
+    public JobFailure failure(Path path, IOException e) {
+        return LocalIo.failure(LocalIo.Place.OUTBOX, path == null ? dir : path, e);
     }
 
     private static JobFailure bad(String message) {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelbox.failure.Failure;
 import io.reelbox.failure.JobFailure;
+import io.reelbox.failure.LocalIo;
 import io.reelbox.inbox.FreeName;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.nemo.Credits;
@@ -59,7 +60,7 @@ public final class Outcomes {
         try {
             r.published = outbox.publishVideo(r.downloaded, r.output);
         } catch (IOException e) {
-            throw Outbox.unwritable(e);
+            throw outbox.failure(r.downloaded, e);
         } finally {
             r.downloaded = null;
         }
@@ -77,13 +78,22 @@ public final class Outcomes {
             byte[] report = JSON.writeValueAsBytes(report(job, r));
             // A report already next to its video was written before a restart: one report per video, never two.
             if (!Files.exists(Outbox.sibling(r.published, ".json"))) {
-                outbox.publishReport(r.published, report);
+                try {
+                    outbox.publishReport(r.published, report);
+                } catch (IOException e) {
+                    throw outbox.failure(Outbox.sibling(r.published, ".json"), e);
+                }
             }
             events.add(new Event(Event.PUBLISHED, job.claimed().name(), r.output, r.published.toAbsolutePath().toString(),
                     new String(report, StandardCharsets.UTF_8)));
         }
         journal.save(job);
-        Path done = FreeName.move(job.claimed().workDir(), layout.done(), job.claimed().name(), "");
+        Path done;
+        try {
+            done = FreeName.move(job.claimed().workDir(), layout.done(), job.claimed().name(), "");
+        } catch (IOException e) {
+            throw LocalIo.failure(LocalIo.Place.INBOX, layout.done(), e);
+        }
         journal.remove(job);
         end(job);
         LOG.info("Job {}: finished — {} video(s) in {}, inputs in {}", job.id(), job.renders.size(), outbox.dir(), done);

@@ -42,6 +42,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.reelbox.failure.LocalIo;
 import io.reelbox.inbox.MediaKind;
 
 /**
@@ -257,7 +258,7 @@ public final class LocalBackend implements AutoCloseable {
         Path target = s.dir().resolve(id);
         Path part = s.dir().resolve("." + id + ".part");
         long n = 0;
-        try (OutputStream out = Files.newOutputStream(part)) {
+        try (OutputStream out = openForUpload(ex, part, in)) {
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0; ) {
                 n += r;
@@ -266,11 +267,45 @@ public final class LocalBackend implements AutoCloseable {
                     Files.deleteIfExists(part);
                     refuseUnread(ex, error(4002, name + " is larger than " + config.maxUpload() / 1_000_000 + " MB"));
                 }
-                out.write(buf, 0, r);
+                try {
+                    out.write(buf, 0, r);
+                } catch (IOException e) {
+                    out.close();
+                    Files.deleteIfExists(part);
+                    refuseDiskFull(ex, in, e);
+                }
             }
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         return probe(ex, id, target, kind);
+    }
+
+    private OutputStream openForUpload(HttpExchange ex, Path part, InputStream in) throws IOException {
+        try {
+            return Files.newOutputStream(part);
+        } catch (IOException e) {
+            refuseDiskFull(ex, in, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The upload cannot be stored because this backend's disk is full: HTTP 507 with a JSON body naming the disk, so
+     * the client can tell the user what to free, instead of a dropped connection that looks like a network fault.
+     * The rest of the request is read first (and thrown away): a client still sending its body would otherwise meet
+     * a closed connection before the answer. Other write errors go on as they are.
+     */
+    private void refuseDiskFull(HttpExchange ex, InputStream part, IOException e) throws IOException {
+        if (!LocalIo.isFull(e)) {
+            throw e;
+        }
+        Path disk = config.dir();
+        LOG.warn("Local backend: no space left to store an upload in {} ({})", disk, e.getMessage());
+        part.transferTo(OutputStream.nullOutputStream());
+        ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        send(ex, 507, JSON.createObjectNode().put("code", 507).put("disk", disk.toString())
+                .put("message", "no space left on the embedded backend's disk (" + disk + ") to store the upload: " + e.getMessage()));
+        throw new Gone();
     }
 
     private MediaInfo probe(HttpExchange ex, String id, Path file, MediaKind kind) throws IOException {

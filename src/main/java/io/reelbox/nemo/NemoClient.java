@@ -231,13 +231,50 @@ public final class NemoClient implements Closeable {
                 if (entity == null) {
                     throw ApiException.of(Failure.UNAVAILABLE, status, null, "download: the answer had no body", null, null);
                 }
-                try (InputStream in = entity.getContent(); OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-                    return in.transferTo(out);
+                try (InputStream in = entity.getContent(); OutputStream out = openTarget(target)) {
+                    return copy(in, out);
                 }
             });
         } catch (IOException e) {
             throw ApiErrors.io("download", e);
         }
+    }
+
+    /**
+     * Writing the download to its target failed: the local disk, not the API. Kept apart from the API's failures so
+     * that a full disk is never retried as a network fault.
+     */
+    public static final class TargetWriteFailed extends RuntimeException {
+
+        TargetWriteFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        public IOException io() {
+            return (IOException) getCause();
+        }
+    }
+
+    private static OutputStream openTarget(Path target) {
+        try {
+            return Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW);
+        } catch (IOException e) {
+            throw new TargetWriteFailed(e);
+        }
+    }
+
+    /** Copies the network's bytes to the file; a failed write is the disk's, a failed read the network's. */
+    private static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long n = 0;
+        for (int r; (r = in.read(buf)) > 0; n += r) {
+            try {
+                out.write(buf, 0, r);
+            } catch (IOException e) {
+                throw new TargetWriteFailed(e);
+            }
+        }
+        return n;
     }
 
     /** Aborts every request in flight: used when the daemon stops, so no thread stays blocked on a socket. */

@@ -89,8 +89,10 @@ class JobRouteTest extends CamelTestSupport {
         for (String file : List.of("errors.yaml", "events.yaml", "job.yaml", "intake.yaml")) {
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/" + file));
         }
-        // The inbox is not watched here: jobs are handed to the job route directly.
+        // The inbox is not watched here, nor resumed at start: jobs are handed to the job route directly (a resume running
+        // beside submit() would rightly take its claim, which has no journal entry yet, for an interrupted one).
         AdviceWith.adviceWith(context, "reelbox-intake", a -> a.replaceFromWith("direct:intake"));
+        AdviceWith.adviceWith(context, "reelbox-resume", a -> a.replaceFromWith("direct:resume"));
         for (var e : advice.entrySet()) {
             AdviceWith.adviceWith(context, e.getKey(), e.getValue());
         }

@@ -115,8 +115,9 @@ class BadInputCorpusTest extends DaemonTestBase {
         Files.writeString(daemon.outbox, "a file where the outbox folder should be");
         try {
             drop("blocked", "prompt: p");
-            JsonNode e = refused("blocked", "outbox");
+            JsonNode e = refused("blocked", "local-io");
             assertEquals("download", e.path("stage").asText());
+            assertTrue(e.path("message").asText().contains("the outbox (" + daemon.outbox), e.toString());
             assertTrue(Files.exists(daemon.inbox.resolve(".failed/blocked/blocked.mp4")));
         } finally {
             Files.delete(daemon.outbox);

@@ -169,4 +169,29 @@ class LocalBackendTest {
         assertEquals("cancelled", client.renderStatus(token, "render_cancel").error());
         assertFalse(Files.exists(dir.resolve("local/renders/render_cancel.mp4")));
     }
+
+    @Test
+    void anUploadThatDoesNotFitOnItsDiskIsRefusedWith507NamingTheDisk() throws Exception {
+        Path full = dir.resolve("full");
+        try (io.reelbox.testing.Tmpfs disk = io.reelbox.testing.Tmpfs.mount(full, "256k");
+             LocalBackend small = LocalBackend.start(new LocalBackend.Config(full.resolve("local"), Probe.ffmpeg(),
+                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1)), 0)) {
+            // A valid-looking MP4 of 1 MB: an ftyp box, then zeros.
+            Path big = dir.resolve("big.mp4");
+            byte[] bytes = new byte[1_000_000];
+            System.arraycopy(io.reelbox.testing.NemoStub.mp4(32), 0, bytes, 0, 32);
+            Files.write(big, bytes);
+            NemoClient c = new NemoClient(TestSettings.with(Map.of()), small::baseUrl);
+            String t = c.anonymousToken("filler").token();
+            String sid = c.createSession(t, "en")[1];
+            ApiException e = assertThrows(ApiException.class, () -> c.upload(t, sid, List.of(big)));
+            assertEquals(507, e.httpStatus());
+            assertTrue(e.getMessage().contains("no space left") && e.getMessage().contains(full.resolve("local").toString()), e.getMessage());
+            try (var left = Files.walk(full.resolve("local/sessions"))) {
+                assertTrue(left.noneMatch(f -> f.getFileName().toString().endsWith(".part")), "no partial upload is left");
+            }
+            c.upload(t, sid, List.of(still));
+            c.close();
+        }
+    }
 }

@@ -25,7 +25,10 @@ public final class TestSettings {
             Map.entry("reelbox.retry.rate-limit-backoff", "20ms"),
             Map.entry("reelbox.prompt.recovery-first-read", "50ms"),
             Map.entry("reelbox.prompt.recovery-interval", "50ms"),
-            Map.entry("reelbox.credits.check-interval", "200ms"));
+            Map.entry("reelbox.credits.check-interval", "200ms"),
+            Map.entry("reelbox.disk.check-interval", "200ms"),
+            // Tests must not wait on a nearly full build disk; the disk tests set their own floor.
+            Map.entry("reelbox.disk.min-free", "1MB"));
 
     private TestSettings() {
     }
