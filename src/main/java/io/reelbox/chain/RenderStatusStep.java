@@ -69,6 +69,10 @@ final class RenderStatusStep implements Step {
             return;
         }
         if (s.failed()) {
+            if (s.error() != null && s.error().toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
+                // The backend's disk is full: rendering again would die the same way.
+                throw new JobFailure(Failure.WORK_DIR_FULL, "work-dir-full", "render " + r.renderId + " failed: " + s.error());
+            }
             if (!r.failedRenderIds.isEmpty()) {
                 throw new JobFailure(Failure.RENDER_FAILED, "render-failed", "render " + r.renderId + " failed"
                         + (s.error() == null ? "" : ": " + s.error()) + " (after an earlier failed render " + r.failedRenderIds + ")");

@@ -113,9 +113,16 @@ public final class RenderQueue implements AutoCloseable {
             if (r.cancelled) {
                 return;
             }
-            if (rc != 0 || !Files.exists(part) || Files.size(part) == 0) {
-                throw new IOException("ffmpeg exited with " + rc + ": " + tail(scratch.resolve("ffmpeg.log")));
+            String log = tail(scratch.resolve("ffmpeg.log"));
+            boolean writeFailed = log.toLowerCase(java.util.Locale.ROOT).contains("no space left") || log.contains("Error writing trailer");
+            if (rc != 0 || writeFailed || !Files.exists(part) || Files.size(part) == 0) {
+                if (writeFailed || diskFull()) {
+                    // Its own log may not have fit either: say what happened in words a client can act on.
+                    throw new IOException(NO_SPACE + " (" + dir + "): the render could not be written");
+                }
+                throw new IOException("ffmpeg exited with " + rc + ": " + log);
             }
+            verify(part, cmd.totalFrames() / (double) Planner.FPS);
             Path out = dir.resolve(r.id + ".mp4");
             Files.move(part, out, StandardCopyOption.ATOMIC_MOVE);
             r.output = out;
@@ -133,6 +140,36 @@ public final class RenderQueue implements AutoCloseable {
             LOG.warn("Local render {} failed: {}", r.id, e.getMessage());
         } finally {
             deleteTree(scratch);
+        }
+    }
+
+    /**
+     * A render is complete only when its file plays for the planned length: ffmpeg can exit 0 with a file cut short
+     * (a full disk while it rewrote the file for +faststart left 8 kB and no index).
+     */
+    private void verify(Path video, double planned) throws IOException {
+        double duration;
+        try {
+            duration = MediaInfo.probe(ffmpeg, "render", video, io.reelbox.inbox.MediaKind.MP4).duration();
+        } catch (IOException unreadable) {
+            throw new IOException((diskFull() ? NO_SPACE + " (" + dir + ")" : "the render is not a playable video")
+                    + ": " + unreadable.getMessage());
+        }
+        if (duration < planned - 1.0 / Planner.FPS - 0.05) {
+            throw new IOException((diskFull() ? NO_SPACE + " (" + dir + "): " : "") + "the render was cut short: " + duration
+                    + " s of the planned " + planned + " s");
+        }
+    }
+
+    /** How a render that died of a full disk is reported (clients look for these words). */
+    public static final String NO_SPACE = "no space left on the embedded backend's disk";
+
+    /** The render folder's disk has less than a megabyte free: a render that failed now most likely ran out of it. */
+    private boolean diskFull() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace() < 1_000_000;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -165,4 +165,20 @@ class DiskFullTest {
         api.server.verify(1, postRequestedFor(urlPathMatching("/api/upload-video/.*")));
         assertTrue(Files.exists(daemon.inbox.resolve(".failed/clip/clip.mp4")));
     }
+
+    @Test
+    void aRenderThatRanOutOfDiskFailsAsWorkDirFullWithoutRenderingAgain() throws Exception {
+        api = new NemoStub();
+        api.stub(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching("/api/render/proxy/lambda/render_.*")).atPriority(1)
+                .willReturn(NemoStub.json("{\"status\":\"failed\",\"error\":\"no space left on the embedded backend's disk (/srv/work/local): the render could not be written\"}")));
+        daemon = Daemon.start(root, Map.of("reelbox.api.base-url", api.baseUrl()));
+        drop("long");
+        Path error = daemon.inbox.resolve(".failed/long/error.json");
+        await().atMost(WAIT).until(() -> Files.exists(error));
+        JsonNode e = JSON.readTree(error.toFile());
+        assertEquals("work-dir-full", e.path("code").asText(), e.toString());
+        assertEquals("render", e.path("stage").asText());
+        api.server.verify(1, postRequestedFor(urlEqualTo("/api/render/proxy/lambda")));
+        assertTrue(Files.exists(daemon.inbox.resolve(".failed/long/long.mp4")));
+    }
 }

@@ -194,4 +194,25 @@ class LocalBackendTest {
             c.close();
         }
     }
+
+    @Test
+    void aRenderThatRunsOutOfDiskFailsSayingSo() throws Exception {
+        Path full = dir.resolve("full-render");
+        try (io.reelbox.testing.Tmpfs disk = io.reelbox.testing.Tmpfs.mount(full, "512k");
+             LocalBackend small = LocalBackend.start(new LocalBackend.Config(full.resolve("local"), Probe.ffmpeg(),
+                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1)), 0)) {
+            NemoClient c = new NemoClient(TestSettings.with(Map.of()), small::baseUrl);
+            String t = c.anonymousToken("renderer").token();
+            String sid = c.createSession(t, "en")[1];
+            c.upload(t, sid, List.of(still, song));
+            c.prompt(t, sid, "a 30 second 1080p video", "test");
+            disk.fill(20_000);
+            c.export(t, sid, "render_full", c.state(t, sid).path("draft"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> c.renderStatus(t, "render_full").failed());
+            String error = c.renderStatus(t, "render_full").error();
+            assertTrue(error.startsWith(RenderQueue.NO_SPACE) && error.contains(full.resolve("local").toString()), error);
+            assertFalse(Files.exists(full.resolve("local/renders/render_full.mp4")), "no truncated video is offered");
+            c.close();
+        }
+    }
 }
