@@ -181,4 +181,30 @@ class DiskFullTest {
         api.server.verify(1, postRequestedFor(urlEqualTo("/api/render/proxy/lambda")));
         assertTrue(Files.exists(daemon.inbox.resolve(".failed/long/long.mp4")));
     }
+
+    @Test
+    void theEmbeddedBackendRunningOutOfDiskMidRenderFailsTheJobAsWorkDirFull() throws Exception {
+        // The work dir (the embedded backend's uploads and renders, the journal) on a 4 MB disk.
+        disk = Tmpfs.mount(root.resolve("work"), "4m");
+        daemon = Daemon.start(root, Map.of("reelbox.api.base-url", "embedded", "reelbox.disk.min-free", "0",
+                "reelbox.local.ffmpeg", io.reelbox.testing.Probe.ffmpeg().binary().toString()));
+        // Room for the inputs, not for a minute of 1080p video with sound.
+        disk.fill(150_000);
+        io.reelbox.testing.Probe.still(daemon.inbox.resolve("long.jpg"), "color=c=0x304050:s=640x360");
+        io.reelbox.testing.Probe.tone(daemon.inbox.resolve("long.mp3"), "sine=f=300:r=44100", 3);
+        Files.writeString(daemon.inbox.resolve("long.yaml"), "prompt: a one minute 1080p video with music\n");
+        Path error = daemon.inbox.resolve(".failed/long/error.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(error));
+        JsonNode e = JSON.readTree(error.toFile());
+        assertEquals("work-dir-full", e.path("code").asText(), e.toString());
+        assertEquals("render", e.path("stage").asText());
+        assertTrue(e.path("message").asText().contains("no space left"), e.toString());
+        assertTrue(e.path("hint").asText().contains("reelbox.work-dir"));
+        for (String input : new String[] {"long.jpg", "long.mp3", "long.yaml"}) {
+            assertTrue(Files.exists(daemon.inbox.resolve(".failed/long").resolve(input)), input + " kept");
+        }
+        try (var outbox = Files.list(daemon.outbox)) {
+            assertEquals(0, outbox.count(), "no broken video");
+        }
+    }
 }
