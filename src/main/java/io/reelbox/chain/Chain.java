@@ -41,12 +41,18 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
         job.attempts++;
         String token = tokens.current();
         try {
-            return call.apply(token);
+            T answer = call.apply(token);
+            job.tokenRejections = 0;
+            return answer;
         } catch (TokenExpired e) {
             if (tokens.configured()) {
                 throw new JobFailure(Failure.TOKEN_REJECTED, e.code(), job.stage + ": the configured token was rejected", null, e);
             }
             tokens.invalidate(token);
+            if (++job.tokenRejections > TOKEN_RENEWALS) {
+                throw new JobFailure(Failure.TOKEN_INVALID, e.code(), job.stage + ": the API rejected " + job.tokenRejections
+                        + " tokens in a row", null, e);
+            }
             throw e;
         } catch (OutOfCredits e) {
             String user = tokens.configured() ? "" : tokens.userId();
@@ -74,6 +80,12 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
         }
         return d == null || d.isNull() ? null : d;
     }
+
+    /**
+     * New anonymous tokens a job may try in a row. Counted here, not by the 1001 rule: Camel counts a step's
+     * redeliveries across every rule, so a rule's own limit would be used up by other failures of the same step.
+     */
+    private static final int TOKEN_RENEWALS = 2;
 
     static JobFailure stopped(Throwable cause) {
         return new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping", null, cause);

@@ -90,6 +90,23 @@ class ChainRecoveryTest extends DaemonTestBase {
     }
 
     @Test
+    void differentFaultsOnOneStepShareItsBudgetAndATokenRenewalStillWorksAfterThem() throws Exception {
+        // Camel counts a step's redeliveries across rules: a 1001 after two other faults must still be cured.
+        String[] states = {Scenario.STARTED, "2", "3", "ok"};
+        var answers = new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder[] {
+            aResponse().withStatus(503), aResponse().withStatus(429).withHeader("Retry-After", "0"),
+            NemoStub.json("{\"code\":1001,\"message\":\"token expired\"}")};
+        for (int i = 0; i < answers.length; i++) {
+            api.stub(post(urlPathMatching("/api/upload-video/.*")).inScenario("mixed").whenScenarioStateIs(states[i])
+                    .willSetStateTo(states[i + 1]).atPriority(1).willReturn(answers[i]));
+        }
+        drop("a", "prompt: p");
+        awaitReport("a");
+        api.server.verify(4, postRequestedFor(urlPathMatching("/api/upload-video/.*")));
+        api.server.verify(2, postRequestedFor(urlEqualTo("/api/auth/anonymous-token")));
+    }
+
+    @Test
     void aDroppedStreamIsNeverResentButFollowedThroughTheState() throws Exception {
         api.stub(post(urlEqualTo("/run_sse")).inScenario("edit").willSetStateTo("edited")
                 .willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));

@@ -96,6 +96,15 @@ class SoakTest {
         }
         System.out.printf("SOAK jobs=%d done=%d failed=%d videos=%d reports=%d lost=%d kills=%d faults=%d %s seconds=%d%n",
                 JOBS, done, failed, videos, reports, lost.size(), kills, chaos.total(), chaos.injected, seconds);
+        if (failed > 0) {
+            try (Stream<Path> errors = Files.walk(inbox.resolve(".failed"), 2)) {
+                for (Path e : errors.filter(p -> p.getFileName().toString().equals("error.json")).toList()) {
+                    var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.toFile());
+                    System.out.printf("SOAK failed %s at %s [%s] %s%n", n.path("job").asText(), n.path("stage").asText(),
+                            n.path("code").asText(), n.path("message").asText());
+                }
+            }
+        }
         assertEquals(List.of(), lost, "every input in exactly one of .done and .failed");
         assertEquals(done, videos, "one video per finished job");
         assertEquals(videos, reports);
