@@ -1,6 +1,7 @@
 package io.reelbox;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ public final class Reelbox {
             }
         }
         Settings settings = Settings.fromFiles();
-        LocalBackend backend = LocalSetup.start(settings, settings.path("reelbox.work-dir"), port);
+        LocalBackend backend = LocalSetup.start(settings, settings.path("reelbox.work-dir"), port, List.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             backend.close();
@@ -179,7 +180,8 @@ public final class Reelbox {
                 return null;
             }
             try {
-                return LocalSetup.start(settings, workDir, settings.integer("reelbox.local.port"));
+                // The daemon's own inbox (and its claims in .processing/, under it) is the one folder it may read from.
+                return LocalSetup.start(settings, workDir, settings.integer("reelbox.local.port"), List.of(settings.path("reelbox.inbox")));
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot start the embedded backend: " + e.getMessage(), e);
             }

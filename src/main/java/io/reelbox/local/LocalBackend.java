@@ -58,7 +58,12 @@ public final class LocalBackend implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What the backend needs to run. */
-    public record Config(Path dir, Ffmpeg ffmpeg, Path font, long maxUpload, int renderConcurrency, Duration retention) {
+    /**
+     * {@code fileRoots}: the folders whose files may be uploaded by {@code file:} URL (resolved, links followed); none,
+     * and no file is taken that way.
+     */
+    public record Config(Path dir, Ffmpeg ffmpeg, Path font, long maxUpload, int renderConcurrency, Duration retention,
+                         List<Path> fileRoots) {
     }
 
     private record Session(String id, String taskId, String user, Path dir, List<MediaInfo> media, long createdAt) {
@@ -69,6 +74,7 @@ public final class LocalBackend implements AutoCloseable {
     private final ExecutorService threads;
     private final ScheduledExecutorService sweeper;
     private final RenderQueue renders;
+    private final List<Path> fileRoots;
     private final Planner planner = new Planner();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -83,6 +89,7 @@ public final class LocalBackend implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.fileRoots = config.fileRoots().stream().map(LocalBackend::real).toList();
         this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "local-sweeper");
@@ -119,6 +126,15 @@ public final class LocalBackend implements AutoCloseable {
         renders.close();
         sweeper.shutdownNow();
         threads.shutdownNow();
+    }
+
+    /** A root as the file system sees it, so that a link in its own path does not hide files under it. */
+    private static Path real(Path root) {
+        try {
+            return root.toRealPath();
+        } catch (IOException e) {
+            return root.toAbsolutePath().normalize();
+        }
     }
 
     // --- routing ---
@@ -318,7 +334,28 @@ public final class LocalBackend implements AutoCloseable {
         }
     }
 
-    /** URL uploads: {@code file:} URLs, and http(s) only on loopback — this backend never reaches out to the net. */
+    /**
+     * The file a {@code file:} URL names, once links and {@code ..} are resolved, if it lies under one of the
+     * configured roots ({@code reelbox.local.file-roots}; the embedded backend adds its daemon's inbox): a backend
+     * that any local client can reach must not hand out whatever file its process can read.
+     */
+    private Path allowedFile(HttpExchange ex, URI uri, String url) throws IOException {
+        Path real;
+        try {
+            real = Path.of(uri).toRealPath();
+        } catch (java.nio.file.NoSuchFileException | IllegalArgumentException e) {
+            send(ex, 422, JSON.createObjectNode().put("detail", "no such file: " + url));
+            throw new Gone();
+        }
+        if (fileRoots.stream().noneMatch(real::startsWith)) {
+            send(ex, 200, error(4001, "file: URLs are taken only from " + (fileRoots.isEmpty() ? "no folder"
+                    : fileRoots.toString()) + " (reelbox.local.file-roots); " + url + " is not under them"));
+            throw new Gone();
+        }
+        return real;
+    }
+
+    /** URL uploads: {@code file:} URLs under the roots, and http(s) only on loopback — it never reaches out to the net. */
     private MediaInfo fetch(HttpExchange ex, Session s, String url) throws IOException {
         URI uri;
         try {
@@ -329,11 +366,9 @@ public final class LocalBackend implements AutoCloseable {
         }
         String name = Path.of(Optional.ofNullable(uri.getPath()).orElse("file")).getFileName().toString();
         if ("file".equals(uri.getScheme())) {
-            try (InputStream in = Files.newInputStream(Path.of(uri))) {
+            Path file = allowedFile(ex, uri, url);
+            try (InputStream in = Files.newInputStream(file)) {
                 return store(ex, s, name, in);
-            } catch (java.nio.file.NoSuchFileException e) {
-                send(ex, 422, JSON.createObjectNode().put("detail", "no such file: " + url));
-                throw new Gone();
             }
         }
         // Judged from the text alone: resolving a name would already reach out to the network.

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.nio.file.StandardCopyOption;
 
 import io.reelbox.config.Settings;
@@ -16,11 +19,15 @@ public final class LocalSetup {
     private LocalSetup() {
     }
 
-    public static LocalBackend start(Settings settings, Path workDir, int port) throws IOException {
+    /** {@code ownRoots}: folders whose files it may take by {@code file:} URL besides {@code reelbox.local.file-roots}. */
+    public static LocalBackend start(Settings settings, Path workDir, int port, List<Path> ownRoots) throws IOException {
         Path dir = workDir.resolve("local");
         Ffmpeg ffmpeg = Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin"));
+        List<Path> roots = new ArrayList<>(ownRoots);
+        Arrays.stream(settings.get("reelbox.local.file-roots", "").split(",")).map(String::strip).filter(r -> !r.isEmpty())
+                .map(Path::of).forEach(roots::add);
         return LocalBackend.start(new LocalBackend.Config(dir, ffmpeg, font(dir), settings.bytes("reelbox.upload.max-size"),
-                settings.integer("reelbox.local.render-concurrency"), settings.duration("reelbox.local.retention")), port);
+                settings.integer("reelbox.local.render-concurrency"), settings.duration("reelbox.local.retention"), roots), port);
     }
 
     /** The shipped font as a file ffmpeg can open (a fresh machine may have no fonts at all). */

@@ -43,11 +43,11 @@ class LocalBackendTest {
     @BeforeAll
     static void start() throws Exception {
         backend = LocalBackend.start(new LocalBackend.Config(dir.resolve("local"), Probe.ffmpeg(), LocalSetup.font(dir),
-                2_000_000, 1, Duration.ofHours(1)), 0);
+                2_000_000, 1, Duration.ofHours(1), List.of(dir.resolve("media"))), 0);
         client = new NemoClient(TestSettings.with(Map.of()), backend::baseUrl);
         token = client.anonymousToken("test-client").token();
-        still = Probe.still(dir.resolve("photo.jpg"), "color=c=0x203040:s=640x360");
-        song = Probe.tone(dir.resolve("song.mp3"), "sine=f=300:r=44100", 3);
+        still = Probe.still(Files.createDirectories(dir.resolve("media")).resolve("photo.jpg"), "color=c=0x203040:s=640x360");
+        song = Probe.tone(dir.resolve("media/song.mp3"), "sine=f=300:r=44100", 3);
     }
 
     @AfterAll
@@ -144,7 +144,7 @@ class LocalBackendTest {
     @Test
     void oldMediaAndRendersAreSweptAway() throws Exception {
         try (LocalBackend shortLived = LocalBackend.start(new LocalBackend.Config(dir.resolve("sweep"), Probe.ffmpeg(),
-                LocalSetup.font(dir), 2_000_000, 1, Duration.ofMillis(1)), 0)) {
+                LocalSetup.font(dir), 2_000_000, 1, Duration.ofMillis(1), List.of()), 0)) {
             NemoClient c = new NemoClient(TestSettings.with(Map.of()), shortLived::baseUrl);
             String t = c.anonymousToken("sweeper").token();
             String sid = c.createSession(t, "en")[1];
@@ -175,7 +175,7 @@ class LocalBackendTest {
         Path full = dir.resolve("full");
         try (io.reelbox.testing.Tmpfs disk = io.reelbox.testing.Tmpfs.mount(full, "256k");
              LocalBackend small = LocalBackend.start(new LocalBackend.Config(full.resolve("local"), Probe.ffmpeg(),
-                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1)), 0)) {
+                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1), List.of()), 0)) {
             // A valid-looking MP4 of 1 MB: an ftyp box, then zeros.
             Path big = dir.resolve("big.mp4");
             byte[] bytes = new byte[1_000_000];
@@ -200,7 +200,7 @@ class LocalBackendTest {
         Path full = dir.resolve("full-render");
         try (io.reelbox.testing.Tmpfs disk = io.reelbox.testing.Tmpfs.mount(full, "512k");
              LocalBackend small = LocalBackend.start(new LocalBackend.Config(full.resolve("local"), Probe.ffmpeg(),
-                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1)), 0)) {
+                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1), List.of()), 0)) {
             NemoClient c = new NemoClient(TestSettings.with(Map.of()), small::baseUrl);
             String t = c.anonymousToken("renderer").token();
             String sid = c.createSession(t, "en")[1];
@@ -212,6 +212,33 @@ class LocalBackendTest {
             String error = c.renderStatus(t, "render_full").error();
             assertTrue(error.startsWith(RenderQueue.NO_SPACE) && error.contains(full.resolve("local").toString()), error);
             assertFalse(Files.exists(full.resolve("local/renders/render_full.mp4")), "no truncated video is offered");
+            c.close();
+        }
+    }
+
+    @Test
+    void fileUrlsAreTakenOnlyUnderTheConfiguredRoots() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        // Outside the root (dir/media): another folder, a way out by .., and a link inside the root pointing out.
+        Path secret = Probe.still(Files.createDirectories(dir.resolve("private")).resolve("secret.jpg"), "color=c=red:s=64x64");
+        Path link = dir.resolve("media/innocent.jpg");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, secret);
+        for (String url : List.of(secret.toUri().toString(), "file://" + dir.resolve("media") + "/../private/secret.jpg", link.toUri().toString())) {
+            ApiException refused = assertThrows(ApiException.class, () -> client.uploadUrls(token, sid, List.of(url)), url);
+            assertEquals(Failure.UNSUPPORTED_FILE, refused.failure(), url);
+            assertEquals(4001, refused.apiCode());
+            assertTrue(refused.getMessage().contains("reelbox.local.file-roots"), refused.getMessage());
+        }
+        assertEquals("photo.jpg", client.uploadUrls(token, sid, List.of(still.toUri().toString())).get(0).filename());
+
+        try (LocalBackend none = LocalBackend.start(new LocalBackend.Config(dir.resolve("no-roots"), Probe.ffmpeg(), LocalSetup.font(dir),
+                2_000_000, 1, Duration.ofHours(1), List.of()), 0)) {
+            NemoClient c = new NemoClient(TestSettings.with(Map.of()), none::baseUrl);
+            String t = c.anonymousToken("no-roots").token();
+            String s2 = c.createSession(t, "en")[1];
+            assertEquals(4001, assertThrows(ApiException.class, () -> c.uploadUrls(t, s2, List.of(still.toUri().toString()))).apiCode(),
+                    "serve-local takes no file: URL unless told which folders");
             c.close();
         }
     }
