@@ -75,6 +75,9 @@ public final class LocalBackend implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final RenderQueue renders;
     private final List<Path> fileRoots;
+    /** Plain GET links, like a CDN's: an unguessable name for each served file; no bearer needed. */
+    private final Map<String, Path> links = new ConcurrentHashMap<>();
+    private final Map<String, String> renderLinks = new ConcurrentHashMap<>();
     private final Planner planner = new Planner();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -145,6 +148,16 @@ public final class LocalBackend implements AutoCloseable {
             String method = ex.getRequestMethod();
             if (method.equals("POST") && path.equals("/api/auth/anonymous-token")) {
                 token(ex);
+                return;
+            }
+            if (method.equals("GET") && path.startsWith("/files/")) {
+                // A link is its own credential, like a CDN's signed URL: clients fetch output.url with a plain GET.
+                Path file = links.get(path.split("/")[2]);
+                if (file == null || !Files.isRegularFile(file)) {
+                    send(ex, 404, JSON.createObjectNode().put("detail", "no such file (links expire with the retention)"));
+                } else {
+                    serveFile(ex, file);
+                }
                 return;
             }
             String user = tokens.get(bearer(ex));
@@ -257,7 +270,7 @@ public final class LocalBackend implements AutoCloseable {
         ArrayNode files = data.putArray("files");
         for (MediaInfo m : added) {
             files.addObject().put("filename", m.id()).put("file_type", m.category().name().toLowerCase(Locale.ROOT))
-                    .put("cdn_url", baseUrl() + "/media/" + s.id() + "/" + m.id()).put("duration", m.duration())
+                    .put("cdn_url", link(m.file())).put("duration", m.duration())
                     .put("width", m.width()).put("height", m.height()).put("fps", m.fps()).put("hash", "");
         }
         send(ex, 200, ok(data));
@@ -484,7 +497,7 @@ public final class LocalBackend implements AutoCloseable {
         }
         ObjectNode n = JSON.createObjectNode().put("taskId", r.id).put("status", r.status).put("progress", r.progress);
         if ("completed".equals(r.status)) {
-            n.putObject("output").put("url", baseUrl() + "/api/render/proxy/" + r.id + "/download")
+            n.putObject("output").put("url", renderLinks.computeIfAbsent(r.id, key -> link(r.output)))
                     .put("duration", r.duration).put("size", r.size);
         }
         if (r.error != null) {
@@ -499,10 +512,54 @@ public final class LocalBackend implements AutoCloseable {
             send(ex, 404, JSON.createObjectNode().put("detail", "no finished render " + id));
             return;
         }
-        ex.getResponseHeaders().add("Content-Type", "video/mp4");
-        ex.sendResponseHeaders(200, Files.size(r.output));
-        try (OutputStream out = ex.getResponseBody()) {
-            Files.copy(r.output, out);
+        serveFile(ex, r.output);
+    }
+
+    private String link(Path file) {
+        String name = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        links.put(name, file);
+        return baseUrl() + "/files/" + name + "/" + file.getFileName();
+    }
+
+    private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    /**
+     * A file with its length, and one byte range when asked ({@code Range: bytes=a-b}, {@code a-}, {@code -n}), so a
+     * player can seek. A range that cannot be met is 416; one this server does not read (several ranges) gets the
+     * whole file, as HTTP allows.
+     */
+    private static void serveFile(HttpExchange ex, Path file) throws IOException {
+        long size = Files.size(file);
+        long start = 0;
+        long end = size - 1;
+        int status = 200;
+        String range = ex.getRequestHeaders().getFirst("Range");
+        java.util.regex.Matcher m = range == null ? null : RANGE.matcher(range.strip());
+        if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            if (m.group(1).isEmpty()) {
+                start = Math.max(0, size - Long.parseLong(m.group(2)));
+            } else {
+                start = Long.parseLong(m.group(1));
+                end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+            }
+            if (start > end || start >= size) {
+                ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
+                ex.sendResponseHeaders(416, -1);
+                return;
+            }
+            status = 206;
+            ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ex.getResponseHeaders().set("Content-Type", name.endsWith(".mp4") ? "video/mp4" : "application/octet-stream");
+        ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+        long length = end - start + 1;
+        ex.sendResponseHeaders(status, length);
+        try (OutputStream out = ex.getResponseBody(); var ch = java.nio.channels.FileChannel.open(file)) {
+            var target = java.nio.channels.Channels.newChannel(out);
+            for (long sent = 0; sent < length; ) {
+                sent += ch.transferTo(start + sent, length - sent, target);
+            }
         }
     }
 
@@ -522,8 +579,12 @@ public final class LocalBackend implements AutoCloseable {
             if (old && r.output != null) {
                 RenderQueue.deleteTree(r.output);
             }
+            if (old) {
+                renderLinks.remove(r.id);
+            }
             return old;
         });
+        links.values().removeIf(f -> !Files.exists(f));
     }
 
     // --- helpers ---

@@ -1,6 +1,7 @@
 package io.reelbox.local;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -124,7 +125,12 @@ class LocalBackendTest {
         Path out = dir.resolve("download.mp4");
         assertEquals(s.size(), client.download(token, s.url(), out));
         assertEquals(854, Probe.info(out).width());
-        assertEquals(s.url(), client.fallbackDownloadUrl("render_test_1"));
+        // output.url is a plain link (no bearer); the API's download endpoint serves the same video.
+        assertTrue(s.url().contains("/files/"), s.url());
+        Path viaApi = dir.resolve("download-api.mp4");
+        Files.deleteIfExists(viaApi);
+        client.download(token, client.fallbackDownloadUrl("render_test_1"), viaApi);
+        assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(viaApi));
     }
 
     @Test
