@@ -51,6 +51,11 @@ class LocalBackendTest {
         song = Probe.tone(dir.resolve("media/song.mp3"), "sine=f=300:r=44100", 3);
     }
 
+    /** Another backend, in {@code folder}, taking files by file: URL only under {@code roots}. */
+    private static LocalBackend backendIn(Path folder, Duration retention, List<Path> roots) throws Exception {
+        return LocalBackend.start(new LocalBackend.Config(folder, Probe.ffmpeg(), LocalSetup.font(dir), 2_000_000, 1, retention, roots), 0);
+    }
+
     @AfterAll
     static void stop() throws Exception {
         client.close();
@@ -149,8 +154,7 @@ class LocalBackendTest {
 
     @Test
     void oldMediaAndRendersAreSweptAway() throws Exception {
-        try (LocalBackend shortLived = LocalBackend.start(new LocalBackend.Config(dir.resolve("sweep"), Probe.ffmpeg(),
-                LocalSetup.font(dir), 2_000_000, 1, Duration.ofMillis(1), List.of()), 0)) {
+        try (LocalBackend shortLived = backendIn(dir.resolve("sweep"), Duration.ofMillis(1), List.of())) {
             NemoClient c = new NemoClient(TestSettings.with(Map.of()), shortLived::baseUrl);
             String t = c.anonymousToken("sweeper").token();
             String sid = c.createSession(t, "en")[1];
@@ -180,8 +184,7 @@ class LocalBackendTest {
     void anUploadThatDoesNotFitOnItsDiskIsRefusedWith507NamingTheDisk() throws Exception {
         Path full = dir.resolve("full");
         try (io.reelbox.testing.Tmpfs disk = io.reelbox.testing.Tmpfs.mount(full, "256k");
-             LocalBackend small = LocalBackend.start(new LocalBackend.Config(full.resolve("local"), Probe.ffmpeg(),
-                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1), List.of()), 0)) {
+             LocalBackend small = backendIn(full.resolve("local"), Duration.ofHours(1), List.of())) {
             // A valid-looking MP4 of 1 MB: an ftyp box, then zeros.
             Path big = dir.resolve("big.mp4");
             byte[] bytes = new byte[1_000_000];
@@ -205,8 +208,7 @@ class LocalBackendTest {
     void aRenderThatRunsOutOfDiskFailsSayingSo() throws Exception {
         Path full = dir.resolve("full-render");
         try (io.reelbox.testing.Tmpfs disk = io.reelbox.testing.Tmpfs.mount(full, "512k");
-             LocalBackend small = LocalBackend.start(new LocalBackend.Config(full.resolve("local"), Probe.ffmpeg(),
-                     LocalSetup.font(dir), 2_000_000, 1, Duration.ofHours(1), List.of()), 0)) {
+             LocalBackend small = backendIn(full.resolve("local"), Duration.ofHours(1), List.of())) {
             NemoClient c = new NemoClient(TestSettings.with(Map.of()), small::baseUrl);
             String t = c.anonymousToken("renderer").token();
             String sid = c.createSession(t, "en")[1];
@@ -238,8 +240,7 @@ class LocalBackendTest {
         }
         assertEquals("photo.jpg", client.uploadUrls(token, sid, List.of(still.toUri().toString())).get(0).filename());
 
-        try (LocalBackend none = LocalBackend.start(new LocalBackend.Config(dir.resolve("no-roots"), Probe.ffmpeg(), LocalSetup.font(dir),
-                2_000_000, 1, Duration.ofHours(1), List.of()), 0)) {
+        try (LocalBackend none = backendIn(dir.resolve("no-roots"), Duration.ofHours(1), List.of())) {
             NemoClient c = new NemoClient(TestSettings.with(Map.of()), none::baseUrl);
             String t = c.anonymousToken("no-roots").token();
             String s2 = c.createSession(t, "en")[1];
