@@ -16,28 +16,24 @@ import io.reelbox.failure.Failure;
 import io.reelbox.failure.JobFailure;
 import io.reelbox.job.Job;
 import io.reelbox.job.Outbox;
-import io.reelbox.nemo.ApiException;
 import io.reelbox.nemo.NemoClient;
 import io.reelbox.nemo.RenderStatus;
 
 /**
  * {@code nemo:download}: fetches the finished video to a hidden temp name in the outbox and checks it (non-empty,
  * an MP4, the announced size). The output URL first, then the API's download endpoint. The next route step gives
- * the checked file its name. A job that waited (for room in the outbox, or across a restart) may find its video's
- * links expired: the render is then exported once more from its session, without a new prompt, and downloaded.
+ * the checked file its name. Links that expired while the job waited are cured by {@link RenderAgain}, once.
  */
 final class DownloadStep implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadStep.class);
 
     private final Chain chain;
-    private final Step export;
-    private final Step renderStatus;
+    private final RenderAgain renderAgain;
 
-    DownloadStep(Chain chain, Step export, Step renderStatus) {
+    DownloadStep(Chain chain, RenderAgain renderAgain) {
         this.chain = chain;
-        this.export = export;
-        this.renderStatus = renderStatus;
+        this.renderAgain = renderAgain;
     }
 
     @Override
@@ -55,29 +51,12 @@ final class DownloadStep implements Step {
         try {
             fetch(job, r);
         } catch (JobFailure e) {
-            if (!job.resumed || !gone(e) || r.expiredOnce) {
+            if (!renderAgain.applies(job, r, e)) {
                 throw e;
             }
-            LOG.warn("Job {}: the video of render {} is gone ({}); exporting it once more from the session", job.id(), r.renderId,
-                    e.getMessage());
-            r.expiredOnce = true;
-            r.exportAgain = true;
-            r.completed = null;
-            export.run(job, exchange);
-            while (job.isRendering()) {
-                chain.registry().pause(chain.renderPoll().get());
-                renderStatus.run(job, exchange);
-                if (r.exportAgain) {
-                    export.run(job, exchange);
-                }
-            }
+            renderAgain.run(job, r, exchange, e);
             fetch(job, r);
         }
-    }
-
-    /** Expired links: the output URL and the download endpoint both answered 403, 404 or 410. */
-    private static boolean gone(JobFailure e) {
-        return e instanceof ApiException api && (api.httpStatus() == 403 || api.httpStatus() == 404 || api.httpStatus() == 410);
     }
 
     private void fetch(Job job, Job.Render r) {
