@@ -62,10 +62,6 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
             if (registry.stopping()) {
                 throw stopped(e);
             }
-            if (e.httpStatus() == 507) {
-                // The backend's disk is full (the embedded backend says so for its uploads): time alone will not cure it.
-                throw new JobFailure(Failure.WORK_DIR_FULL, "work-dir-full", e.getMessage(), null, e);
-            }
             throw e;
         }
     }

@@ -97,6 +97,10 @@ public final class ApiErrors {
         if (status == 429) {
             return Failure.RATE_LIMITED;
         }
+        if (status == 507) {
+            // Insufficient storage: the backend's disk is full (the embedded backend names it). Waiting will not cure it.
+            return Failure.WORK_DIR_FULL;
+        }
         if (status >= 500 || status == 408 || status == 0) {
             return Failure.UNAVAILABLE;
         }

@@ -19,7 +19,7 @@ public class ApiException extends JobFailure {
 
     protected ApiException(Failure failure, int httpStatus, Integer apiCode, String message, Duration retryAfter,
                            String extraHint, Throwable cause) {
-        super(failure, apiCode != null ? String.valueOf(apiCode)
+        super(failure, failure == Failure.WORK_DIR_FULL ? "work-dir-full" : apiCode != null ? String.valueOf(apiCode)
                 : httpStatus > 0 ? "HTTP " + httpStatus : failure.name().toLowerCase().replace('_', '-'),
                 message, extraHint, cause);
         this.httpStatus = httpStatus;

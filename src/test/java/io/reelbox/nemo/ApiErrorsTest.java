@@ -36,6 +36,8 @@ class ApiErrorsTest {
 
     @Test
     void httpStatusesWithAndWithoutBodies() {
+        assertEquals(Failure.WORK_DIR_FULL, kind(507, "{\"code\":507,\"disk\":\"/srv/work/local\",\"message\":\"no space left\"}"));
+        assertEquals("work-dir-full", ApiErrors.classify("upload", 507, null, "", null).code());
         assertEquals(Failure.TOKEN_INVALID, kind(401, null));
         assertEquals(Failure.EXPORT_BLOCKED, kind(402, "{\"detail\":\"free plan\"}"));
         assertEquals(Failure.SESSION_NOT_FOUND, kind(404, "{\"detail\":\"Session not found: 12\"}"));
