@@ -111,15 +111,11 @@ public final class Job {
     /** The exchange property that carries the job through the job route. */
     public static final String PROPERTY = "ReelboxJob";
 
-    /** The job an exchange of the job route carries: its property, or (first thing in the route) its body. */
+    /** The job an exchange of the job route carries (the route sets the property first thing). */
     public static Job of(Exchange exchange) {
         Job job = exchange.getProperty(PROPERTY, Job.class);
         if (job == null) {
-            job = exchange.getMessage().getBody(Job.class);
-            if (job == null) {
-                throw new IllegalStateException("no job on the exchange (property " + PROPERTY + " or a Job body)");
-            }
-            exchange.setProperty(PROPERTY, job);
+            throw new IllegalStateException("no job on the exchange: the route must set the property " + PROPERTY + " first");
         }
         return job;
     }
