@@ -35,19 +35,24 @@ class ListenersTest extends DaemonTestBase {
         return Map.of("reelbox.events.backoff", "50ms");
     }
 
+    /** A user's route file, {@code direct:<id>}, that writes each event it hears into {@code folder} as {@code fileName}. */
+    private void addFileListener(String id, String fileName, Path folder) throws Exception {
+        Routes.add(daemon, id + ".yaml", """
+                - route:
+                    id: %s
+                    from:
+                      uri: direct:%s
+                      steps:
+                        - setHeader: { name: CamelFileName, simple: "%s" }
+                        - to: "file:%s"
+                """.formatted(id, id, fileName, folder), id);
+    }
+
     @Test
     void aRouteOfTheUsersOwnHearsEveryPublishedVideoWithoutARestart() throws Exception {
         Path heard = root.resolve("heard");
         Routes.configure(daemon, Map.of("reelbox.on-published", "direct:notify"));
-        Routes.add(daemon, "notify.yaml", """
-                - route:
-                    id: notify
-                    from:
-                      uri: direct:notify
-                      steps:
-                        - setHeader: { name: CamelFileName, simple: "${header.ReelboxJob}|${header.ReelboxOutput}|${header.ReelboxVideoName}.json" }
-                        - to: "file:%s"
-                """.formatted(heard), "notify");
+        addFileListener("notify", "${header.ReelboxJob}|${header.ReelboxOutput}|${header.ReelboxVideoName}.json", heard);
         drop("beach", "prompt: p\noutput: summer\n");
         JsonNode report = awaitReport("summer");
         Path event = heard.resolve("beach|summer|summer.mp4.json");
@@ -59,15 +64,7 @@ class ListenersTest extends DaemonTestBase {
     void aFailedJobIsHeardWithItsErrorJson() throws Exception {
         Path heard = root.resolve("heard");
         Routes.configure(daemon, Map.of("reelbox.on-failed", "direct:alarm"));
-        Routes.add(daemon, "alarm.yaml", """
-                - route:
-                    id: alarm
-                    from:
-                      uri: direct:alarm
-                      steps:
-                        - setHeader: { name: CamelFileName, simple: "${header.ReelboxEvent}-${header.ReelboxJob}.json" }
-                        - to: "file:%s"
-                """.formatted(heard), "alarm");
+        addFileListener("alarm", "${header.ReelboxEvent}-${header.ReelboxJob}.json", heard);
         Files.writeString(daemon.inbox.resolve("broken.yaml"), "media: [nothing.mp4]\n");
         JsonNode error = awaitFailure("broken");
         Path event = heard.resolve("failed-broken.json");
