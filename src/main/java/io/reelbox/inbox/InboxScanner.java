@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -60,10 +59,11 @@ public final class InboxScanner {
     }
 
     /** A job found ready: what to claim, and why it is refused when it is. */
-    private record Decision(Candidate candidate, List<Path> media, JobSpec spec, JobFailure problem) {
+    private record Decision(Candidate candidate, List<Path> media, JobSpec spec, JobFailure problem) implements Ready {
 
         /** The bytes of the job's local files (the sidecar and its media; a folder job's whole folder). */
-        long bytes() throws IOException {
+        @Override
+        public long bytes() throws IOException {
             long n = 0;
             if (candidate.folder()) {
                 try (Stream<Path> files = Files.walk(candidate.base())) {
@@ -160,24 +160,27 @@ public final class InboxScanner {
     }
 
     /**
-     * The size of the job the sidecar at {@code path} starts, when it can be claimed now: its media present and
-     * stable, or the job refused (it is claimed all the same, to end in {@code .failed/} with the reason). Empty while
-     * it is not ready, and for a file that is not a job's sidecar: a media file, a second sidecar in a folder, a name
-     * to ignore.
+     * The job the sidecar at {@code path} starts, when it can be claimed now: its media present and stable, or the
+     * job refused (it is claimed all the same, to end in {@code .failed/} with the reason). Empty while it is not
+     * ready, and for a file that is not a job's sidecar: a media file, a second sidecar in a folder, a name to ignore.
      */
-    public OptionalLong ready(Path path) {
+    public Optional<Ready> ready(Path path) {
         Candidate c = candidateFor(path.toAbsolutePath().normalize());
         if (c == null || scanRules == null) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         seenSidecars.add(key(c));
         try {
-            Decision d = evaluate(c, scanRules, scanTime);
-            return d == null ? OptionalLong.empty() : OptionalLong.of(d.bytes());
+            return Optional.ofNullable(evaluate(c, scanRules, scanTime));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not take job '{}' yet: {}", c.name(), e.toString());
-            return OptionalLong.empty();
+            return Optional.empty();
         }
+    }
+
+    /** A job found ready to claim. Its size is measured only when asked: for a folder job that is a walk of its files. */
+    public interface Ready {
+        long bytes() throws IOException;
     }
 
     /**

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.camel.Consumer;
@@ -91,12 +91,16 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
             return false;
         }
         // Evaluated even when no slot is free: a waiting job's media timeout runs from its first sighting.
-        OptionalLong size = scanner.ready(Path.of(file.getAbsoluteFilePath()));
-        if (size.isEmpty()) {
+        Optional<InboxScanner.Ready> ready = scanner.ready(Path.of(file.getAbsoluteFilePath()));
+        if (ready.isEmpty() || registry.held() || registry.inFlight() + accepted >= settings.integer("reelbox.concurrency")) {
             return false;
         }
-        if (registry.held() || registry.inFlight() + accepted >= settings.integer("reelbox.concurrency")
-                || !disks.roomFor(size.getAsLong())) {
+        try {
+            if (!disks.roomFor(ready.get().bytes())) {
+                return false;
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not measure job {} yet: {}", file.getFileNameOnly(), e.getMessage());
             return false;
         }
         accepted++;
