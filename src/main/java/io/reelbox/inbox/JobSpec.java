@@ -12,7 +12,8 @@ public record JobSpec(String basePrompt, List<String> media, String language, Hi
                       boolean mediaListed) {
 
     /** Optional hints; appended to each prompt in plain words. */
-    public record Hints(String aspect, String resolution, Double durationSeconds, String title, Integer musicVolumePercent) {
+    public record Hints(String aspect, String resolution, Double durationSeconds, String title, Integer musicVolumePercent,
+                        String fill) {
 
         public String describe() {
             List<String> parts = new ArrayList<>();
@@ -30,6 +31,13 @@ public record JobSpec(String basePrompt, List<String> media, String language, Hi
             }
             if (musicVolumePercent != null) {
                 parts.add("background music at " + musicVolumePercent + "%");
+            }
+            if (fill != null) {
+                parts.add(switch (fill) {
+                    case "black" -> "black bars";
+                    case "crop" -> "crop to fill";
+                    default -> "blurred background";
+                });
             }
             return String.join("; ", parts);
         }

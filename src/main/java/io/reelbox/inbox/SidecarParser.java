@@ -28,8 +28,9 @@ public final class SidecarParser {
 
     public static final Set<String> EXTENSIONS = Set.of("yaml", "yml", "json", "txt");
     private static final Set<String> FIELDS = Set.of("prompt", "media", "output", "language", "aspect", "resolution",
-            "duration", "title", "music_volume", "renders");
+            "duration", "title", "music_volume", "fill", "renders");
     private static final Set<String> ASPECTS = Set.of("16:9", "9:16", "1:1");
+    private static final Set<String> FILLS = Set.of("blur", "black", "crop");
     private static final Set<String> RESOLUTIONS = Set.of("480p", "720p", "1080p", "1440p", "2160p", "4k");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -59,7 +60,7 @@ public final class SidecarParser {
         }
         if (name.toLowerCase(Locale.ROOT).endsWith(".txt")) {
             String prompt = checkPrompt(name, text.strip(), "text");
-            return new JobSpec(null, List.of(), null, new JobSpec.Hints(null, null, null, null, null),
+            return new JobSpec(null, List.of(), null, new JobSpec.Hints(null, null, null, null, null, null),
                     List.of(new JobSpec.RenderSpec(prompt, jobName)), false);
         }
         JsonNode root;
@@ -166,7 +167,12 @@ public final class SidecarParser {
                 throw bad(name + ": 'music_volume' must be a percentage from 0 to 100 (got '" + v.asText() + "')");
             }
         }
-        return new JobSpec.Hints(aspect, resolution, duration, text(root, "title", name), volume);
+        String fill = text(root, "fill", name);
+        if (fill != null && !FILLS.contains(fill.toLowerCase(Locale.ROOT))) {
+            throw bad(name + ": 'fill' must be one of blur, black, crop (got '" + fill + "')");
+        }
+        return new JobSpec.Hints(aspect, resolution, duration, text(root, "title", name), volume,
+                fill == null ? null : fill.toLowerCase(Locale.ROOT));
     }
 
     private String checkPrompt(String name, String prompt, String field) {

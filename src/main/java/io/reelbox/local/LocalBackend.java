@@ -66,7 +66,7 @@ public final class LocalBackend implements AutoCloseable {
                          List<Path> fileRoots) {
     }
 
-    private record Session(String id, String taskId, String user, Path dir, List<MediaInfo> media, long createdAt) {
+    private record Session(String id, String taskId, String user, String language, Path dir, List<MediaInfo> media, long createdAt) {
     }
 
     private final Config config;
@@ -222,7 +222,10 @@ public final class LocalBackend implements AutoCloseable {
         String id = String.valueOf(sessionSeq.incrementAndGet()) + (100 + RANDOM.nextInt(900));
         Path dir = config.dir().resolve("sessions").resolve(id);
         Files.createDirectories(dir);
-        Session s = new Session(id, "task_" + id, user, dir, new java.util.concurrent.CopyOnWriteArrayList<>(), System.currentTimeMillis());
+        // The session's language steers the planner (PromptReader reads the prompt in it when the text does not say).
+        String language = readJson(ex).path("language").asText(null);
+        Session s = new Session(id, "task_" + id, user, language, dir, new java.util.concurrent.CopyOnWriteArrayList<>(),
+                System.currentTimeMillis());
         sessions.put(id, s);
         send(ex, 200, ok(JSON.createObjectNode().put("task_id", s.taskId()).put("session_id", id)));
     }
@@ -430,7 +433,7 @@ public final class LocalBackend implements AutoCloseable {
         call.putObject("content").put("role", "model").putArray("parts").addObject().putObject("functionCall")
                 .put("id", "plan-1").put("name", "plan_timeline").putObject("args").put("media", s.media().size());
         sse(out, call);
-        Planner.Plan plan = planner.plan(prompt, List.copyOf(s.media()));
+        Planner.Plan plan = planner.plan(prompt, s.language(), List.copyOf(s.media()));
         if (plan.draft() != null) {
             drafts.put(sid, plan.draft());
         }

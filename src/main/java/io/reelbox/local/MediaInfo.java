@@ -10,14 +10,22 @@ import io.reelbox.inbox.MediaKind;
 
 /**
  * What the planner needs to know about an uploaded file, read from {@code ffmpeg -i}: its kind, duration, picture
- * size and frame rate, and whether it has sound. Stills report no duration.
+ * size as displayed and frame rate, whether it has sound, and the clockwise rotation a player applies (phones record
+ * portrait video as landscape pixels plus a 90° flag). Stills report no duration.
  */
 public record MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height,
-                        double fps, boolean hasAudio) {
+                        double fps, boolean hasAudio, int rotation) {
+
+    public MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height, double fps,
+                     boolean hasAudio) {
+        this(id, file, category, duration, width, height, fps, hasAudio, 0);
+    }
 
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d+):(\\d+(?:\\.\\d+)?)");
     private static final Pattern VIDEO = Pattern.compile("Stream #\\S+.*?: Video: .*?(\\d{2,5})x(\\d{2,5})");
     private static final Pattern FPS = Pattern.compile("(\\d+(?:\\.\\d+)?) fps");
+    private static final Pattern DISPLAY_MATRIX = Pattern.compile("displaymatrix: rotation of (\\S+) degrees");
+    private static final Pattern ROTATE_TAG = Pattern.compile("\\n\\s*rotate\\s*:\\s*(\\S+)");
 
     public boolean isStill() {
         return category == MediaKind.Category.IMAGE;
@@ -34,6 +42,7 @@ public record MediaInfo(String id, Path file, MediaKind.Category category, doubl
         int w = 0;
         int h = 0;
         double fps = 0;
+        int rotation = 0;
         Matcher v = VIDEO.matcher(out);
         if (v.find()) {
             w = Integer.parseInt(v.group(1));
@@ -42,6 +51,13 @@ public record MediaInfo(String id, Path file, MediaKind.Category category, doubl
             Matcher f = FPS.matcher(line);
             if (f.find()) {
                 fps = Double.parseDouble(f.group(1));
+            }
+            int next = out.indexOf("Stream #", v.end());
+            rotation = rotation(out.substring(v.start(), next < 0 ? out.length() : next));
+            if (rotation == 90 || rotation == 270) {
+                int t = w;
+                w = h;
+                h = t;
             }
         }
         boolean audio = out.contains(": Audio: ");
@@ -58,6 +74,32 @@ public record MediaInfo(String id, Path file, MediaKind.Category category, doubl
             // An animated GIF plays like a silent clip.
             cat = MediaKind.Category.VIDEO;
         }
-        return new MediaInfo(id, file, cat, cat == MediaKind.Category.IMAGE ? 0 : duration, w, h, fps, audio);
+        return new MediaInfo(id, file, cat, cat == MediaKind.Category.IMAGE ? 0 : duration, w, h, fps, audio, rotation);
+    }
+
+    /**
+     * The clockwise turn a player gives the picture, from the display matrix (as ffmpeg's own autorotate reads it:
+     * the negated angle) or else the {@code rotate} tag: 0, 90, 180 or 270. A matrix that is not a quarter turn
+     * (a skew, 45°, NaN) is shown as stored rather than tilted or failed on.
+     */
+    static int rotation(String streamBlock) {
+        Matcher m = DISPLAY_MATRIX.matcher(streamBlock);
+        double theta;
+        try {
+            if (m.find()) {
+                theta = -Double.parseDouble(m.group(1));
+            } else {
+                Matcher tag = ROTATE_TAG.matcher(streamBlock);
+                theta = tag.find() ? Double.parseDouble(tag.group(1)) : 0;
+            }
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+        if (!Double.isFinite(theta)) {
+            return 0;
+        }
+        double t = ((theta % 360) + 360) % 360;
+        long quarter = Math.round(t / 90);
+        return Math.abs(t - quarter * 90) <= 2 ? (int) (quarter * 90 % 360) : 0;
     }
 }

@@ -4,19 +4,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelbox.local.prompt.PromptReader;
+import io.reelbox.local.prompt.Request;
+
 /**
  * Turns a prompt (with the sidecar's hints appended) and the session's media into a timeline, deterministically.
  * Media keep their order. Stills share the time the clips leave; clips are trimmed to fit; music is trimmed or
  * looped and fades out. All arithmetic is in frames at {@link #FPS}, so the render is exactly as long as planned.
- * The reply says in plain words what the plan is and what in the prompt it did not act on.
+ * The reply says what the plan is, why where it chose for the user, and which requests it could not meet; it never
+ * mentions a request that was not made.
  */
 public final class Planner {
 
@@ -27,62 +28,38 @@ public final class Planner {
     private static final int DEFAULT_MUSIC_VOLUME = 35;
     private static final double DEFAULT_TITLE = 3.0;
     private static final double MUSIC_FADE = 3.0;
+    /** Shorter transitions than this look like a glitch; below it the plan cuts instead. */
+    private static final int MIN_TRANSITION_FRAMES = 6;
 
-    private static final String NUM = "(\\d+(?:\\.\\d+)?)";
-    private static final Pattern SECONDS = Pattern.compile(NUM + "\\s*-?\\s*(?:seconds?|secs?|s)\\b");
-    private static final Pattern MINUTES = Pattern.compile(NUM + "\\s*-?\\s*(?:minutes?|mins?)\\b");
-    private static final Pattern WORD_MINUTES = Pattern.compile("\\b(half a|a|one|two|three|four|five|ten)\\s*-?\\s*minutes?\\b");
-    private static final Pattern RESOLUTION = Pattern.compile("\\b(480p|720p|1080p|1440p|2160p|4k|uhd|full ?hd)\\b");
-    private static final Pattern VOLUME = Pattern.compile("(?:music|song|bgm|soundtrack|audio|track)[^.%\\n]{0,40}?(\\d{1,3})\\s*%"
-            + "|(\\d{1,3})\\s*%[^.\\n]{0,20}?(?:music|volume|song|bgm)");
-    private static final String TITLE_LEAD = "(?:titled|title:?|with the title|called|named)\\s*";
-    /** Each opening quote with its own closing one, so other quotes may appear inside a title. */
-    private static final Pattern[] TITLE_QUOTED = {
-        Pattern.compile(TITLE_LEAD + "\"([^\"\\n]{1,100})\"", Pattern.CASE_INSENSITIVE),
-        Pattern.compile(TITLE_LEAD + "“([^”\\n]{1,100})”", Pattern.CASE_INSENSITIVE),
-        Pattern.compile(TITLE_LEAD + "‘([^’\\n]{1,100})’", Pattern.CASE_INSENSITIVE),
-        Pattern.compile(TITLE_LEAD + "'([^'\\n]{1,100})'", Pattern.CASE_INSENSITIVE),
-    };
-    private static final Pattern TITLE_PLAIN = Pattern.compile("\\btitled\\s+([^,.;\\n\"]{1,60})", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TRANSITION_LENGTH = Pattern.compile(NUM + "\\s*-?\\s*(?:seconds?|secs?|s)\\s+(?:long\\s+)?(?:cross-?fade|fade|dissolve|wipe|slide|transition)");
-    private static final Pattern TITLE_LENGTH = Pattern.compile("first\\s+" + NUM + "\\s*-?\\s*(?:seconds?|secs?|s)\\b");
-    private static final Pattern NO_TRANSITIONS = Pattern.compile("\\b(no|without)\\s+(transitions?|fades?)\\b|\\b(hard|straight|jump)\\s+cuts?\\b");
-    private static final Pattern MUTE = Pattern.compile("\\bmute[ds]?\\b|without (?:the )?(?:original |clip |clips'? )?(?:audio|sound)"
-            + "|no (?:clip|original) (?:audio|sound)|remove (?:the )?(?:original |clip )?(?:audio|sound)");
-    private static final Pattern NO_MUSIC = Pattern.compile("\\b(no|without) (background )?music\\b");
-    private static final Pattern ZOOM = Pattern.compile("\\bzoom|ken burns|pan and zoom");
-    private static final String[][] UNSUPPORTED = {
-        {"subtitle", "subtitles"}, {"caption", "captions"}, {"colou?r ?grad", "colour grading"}, {"\\bfilter", "filters"},
-        {"slow[- ]?motion|slow-mo", "slow motion"}, {"speed (?:up|it up)|\\bfaster\\b|timelapse", "speed changes"},
-        {"revers", "reversing"}, {"stabili", "stabilisation"}, {"\\blogo\\b", "a logo"}, {"watermark", "a watermark"},
-        {"voice[- ]?over|narrat", "voice-over"}, {"sticker|emoji", "stickers"}, {"green screen|chroma", "green screen"},
-        {"split[- ]screen|picture[- ]in[- ]picture", "split screen"}, {"\\bbeat|rhythm|sync to the music", "cutting to the beat"},
-    };
+    private final PromptReader reader = new PromptReader();
 
     /** The result: a draft to store in the session (null when nothing can be made) and the agent's reply. */
     public record Plan(ObjectNode draft, String reply) {
     }
 
-    private record Choices(Integer targetFrames, int width, int height, String aspectWord, String resolutionWord,
-                           boolean transitions, String transitionKind, double transitionSeconds, boolean transitionDefault,
-                           int musicVolume, boolean noMusic, String title, double titleSeconds, boolean mute, boolean zoom,
-                           List<String> notActedOn) {
+    /** The frame: its size, and the words and reason the reply gives for it. */
+    private record Frame(int width, int height, String shape, String resolution, String reason) {
     }
 
-    public Plan plan(String prompt, List<MediaInfo> media) {
-        Choices c = read(prompt);
+    public Plan plan(String prompt, String language, List<MediaInfo> media) {
+        Request r = reader.read(prompt, language);
         List<MediaInfo> visuals = media.stream().filter(m -> !m.category().name().equals("AUDIO")).toList();
         List<MediaInfo> audios = media.stream().filter(m -> m.category().name().equals("AUDIO")).toList();
-        List<String> notes = new ArrayList<>(c.notActedOn());
+        List<String> notDone = new ArrayList<>();
+        List<String> changed = new ArrayList<>(r.adjustments());
         if (visuals.isEmpty()) {
             return new Plan(null, "I need at least one clip or photo to make a video, and this session has "
                     + (audios.isEmpty() ? "no media at all" : "only audio") + ". Upload a clip or a photo and ask again.");
         }
         int n = visuals.size();
-        int tt = n > 1 && c.transitions() ? (int) Math.round(c.transitionSeconds() * FPS) : 0;
+        Integer target = r.seconds() == null ? null : (int) Math.round(r.seconds() * FPS);
+        boolean transitionsOn = !Boolean.FALSE.equals(r.transitions());
+        int asked = (int) Math.round((r.transitionSeconds() != null ? r.transitionSeconds() : DEFAULT_TRANSITION) * FPS);
+        int tt = n > 1 && transitionsOn ? asked : 0;
         int[] natural = new int[n];
         int clips = 0;
         long clipFrames = 0;
+        int shortestClip = Integer.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             MediaInfo m = visuals.get(i);
             if (!m.isStill()) {
@@ -90,16 +67,38 @@ public final class Planner {
                 natural[i] = Math.max(1, (int) Math.floor(m.duration() * FPS) - 1);
                 clips++;
                 clipFrames += natural[i];
-                if (tt > 0) {
-                    tt = Math.min(tt, natural[i] / 2);
-                }
+                shortestClip = Math.min(shortestClip, natural[i]);
+            }
+        }
+        String tooShort = null;
+        if (tt > 0 && clips > 0 && tt > shortestClip / 2) {
+            tt = shortestClip / 2;
+            tooShort = String.format(Locale.ROOT, "your shortest clip (%.1f s)", shortestClip / (double) FPS);
+        }
+        if (tt > 0 && target != null && tt > target / (n + 1)) {
+            // n segments of at least 2·tt each, overlapping by tt: the video is at least (n + 1)·tt long.
+            tt = target / (n + 1);
+            tooShort = String.format(Locale.ROOT, "a %s video of %d items", secs(target), n);
+        }
+        if (tt > 0 && tt < MIN_TRANSITION_FRAMES) {
+            tt = 0;
+        }
+        String cutsBecause = "";
+        if (tooShort != null) {
+            String outcome = tt > 0 ? String.format(Locale.ROOT, "they last %.1f s", tt / (double) FPS) : "I used straight cuts";
+            if (r.transitionSeconds() != null || Boolean.TRUE.equals(r.transitions())) {
+                changed.add((r.transitionSeconds() != null ? secs(asked) + " transitions" : "transitions") + " do not fit " + tooShort
+                        + ", so " + outcome);
+            } else if (tt == 0) {
+                cutsBecause = " (" + tooShort + " is too short for transitions)";
             }
         }
         int stills = n - clips;
         int minSeg = Math.max(2 * tt, FPS);
-        int target = c.targetFrames() != null ? c.targetFrames()
-                : (int) (clipFrames + Math.round(stills * DEFAULT_STILL * FPS) - (long) (n - 1) * tt);
-        long budget = (long) target + (long) (n - 1) * tt;
+        int stillEach = (int) Math.round((r.stillSeconds() != null ? r.stillSeconds() : DEFAULT_STILL) * FPS);
+        int planned = target != null ? target
+                : (int) (clipFrames + (long) stills * Math.max(stillEach, minSeg) - (long) (n - 1) * tt);
+        long budget = (long) planned + (long) (n - 1) * tt;
         int[] d = new int[n];
         if (stills > 0 && budget - clipFrames >= (long) stills * minSeg) {
             spreadOverStills(d, visuals, budget - clipFrames, stills);
@@ -132,19 +131,32 @@ public final class Planner {
                 for (int i = 0; i < n; i++) {
                     d[i] = visuals.get(i).isStill() ? stillFrames : natural[i];
                 }
-                long total = sum(d) - (long) (n - 1) * tt;
-                notes.add(String.format(Locale.ROOT, "your clips are shorter than the %.0f s you asked for and I do not slow "
-                        + "them down, so the video runs %.1f s", target / (double) FPS, total / (double) FPS));
+                if (target != null) {
+                    long total = sum(d) - (long) (n - 1) * tt;
+                    notDone.add(String.format(Locale.ROOT, "the %s you asked for: your clips are shorter and I do not slow them down, "
+                            + "so the video runs %.1f s", secs(target), total / (double) FPS));
+                }
             } else {
                 for (int i = 0; i < n; i++) {
                     d[i] = visuals.get(i).isStill() ? stillFrames : Math.min(natural[i], minSeg);
                 }
-                long total = sum(d) - (long) (n - 1) * tt;
-                notes.add(String.format(Locale.ROOT, "%.0f s is too short to show %d items, so the video runs %.1f s",
-                        target / (double) FPS, n, total / (double) FPS));
+                if (target != null) {
+                    long total = sum(d) - (long) (n - 1) * tt;
+                    notDone.add(String.format(Locale.ROOT, "the %s you asked for: it is too short to show %d items, so the video runs %.1f s",
+                            secs(target), n, total / (double) FPS));
+                }
             }
         }
         int totalFrames = (int) (sum(d) - (long) (n - 1) * tt);
+        if (target != null && r.stillSeconds() != null && stills > 0) {
+            int shown = firstStill(d, visuals);
+            if (Math.abs(shown - stillEach) > FPS / 2) {
+                changed.add(String.format(Locale.ROOT, "%s per photo and a %s video do not fit %d photos together; I kept the length, "
+                        + "so each photo shows %.1f s", secs(stillEach), secs(target), stills, shown / (double) FPS));
+            }
+        }
+        Frame frame = frame(r, visuals);
+        String fill = r.fill() != null ? r.fill() : "blur";
 
         ObjectNode draft = JSON.createObjectNode();
         ArrayNode tracks = draft.putArray("t");
@@ -153,38 +165,159 @@ public final class Planner {
         for (int i = 0; i < n; i++) {
             MediaInfo m = visuals.get(i);
             ObjectNode sg = video.addObject().put("src", m.id()).put("kind", m.isStill() ? "image" : "video")
-                    .put("st", ms(start)).put("d", ms(d[i])).put("in", 0);
-            if (i < n - 1 && tt > 0) {
-                sg.put("fx", c.transitionKind()).put("td", ms(tt));
+                    .put("st", ms(start)).put("d", ms(d[i])).put("in", 0).put("w", m.width()).put("h", m.height());
+            if (m.rotation() != 0) {
+                sg.put("rot", m.rotation());
             }
-            if (m.isStill() && c.zoom()) {
+            if (i < n - 1 && tt > 0) {
+                sg.put("fx", r.transitionKind() != null ? r.transitionKind() : "fade").put("td", ms(tt));
+            }
+            if (m.isStill() && r.zoom()) {
                 sg.put("zoom", true);
             }
             if (!m.isStill()) {
-                sg.put("mute", c.mute() || !m.hasAudio());
+                sg.put("mute", r.mute() || !m.hasAudio());
             }
             start += d[i] - tt;
         }
-        MediaInfo music = audios.isEmpty() || c.noMusic() ? null : audios.get(0);
+        MediaInfo music = audios.isEmpty() || r.noMusic() ? null : audios.get(0);
+        int volume = r.musicVolume() != null ? r.musicVolume() : DEFAULT_MUSIC_VOLUME;
         if (music != null) {
             int fade = Math.min((int) (MUSIC_FADE * FPS), totalFrames / 2);
             tracks.addObject().put("tt", 1).putArray("sg").addObject().put("src", music.id()).put("st", 0).put("d", ms(totalFrames))
-                    .put("in", 0).put("v", c.musicVolume() / 100.0).put("fo", ms(fade))
+                    .put("in", 0).put("v", volume / 100.0).put("fo", ms(fade))
                     .put("loop", music.duration() * FPS < totalFrames);
+        } else if (r.musicVolume() != null && !r.noMusic()) {
+            notDone.add("music at " + r.musicVolume() + "%: this session has no audio file to play");
         }
         if (audios.size() > (music == null ? 0 : 1)) {
-            notes.add("only one music track is used; " + (audios.size() - (music == null ? 0 : 1)) + " other audio file(s) left out");
+            notDone.add("only one music track is used; " + (audios.size() - (music == null ? 0 : 1)) + " other audio file(s) left out");
         }
-        if (c.title() != null) {
-            int titleFrames = Math.min((int) Math.round(c.titleSeconds() * FPS), totalFrames);
-            tracks.addObject().put("tt", 7).putArray("sg").addObject().put("text", c.title()).put("st", 0).put("d", ms(titleFrames));
+        double titleSeconds = r.titleSeconds() != null ? r.titleSeconds() : DEFAULT_TITLE;
+        if (r.title() != null) {
+            int titleFrames = Math.min((int) Math.round(titleSeconds * FPS), totalFrames);
+            tracks.addObject().put("tt", 7).putArray("sg").addObject().put("text", r.title()).put("st", 0).put("d", ms(titleFrames));
+        } else if (r.titleWithoutText()) {
+            notDone.add("a title, because I could not find its words: put them in quotes, like titled \"Summer in Rome\"");
         }
         draft.put("d", ms(totalFrames));
-        ObjectNode meta = draft.putObject("m").put("width", c.width()).put("height", c.height()).put("fps", FPS);
-        if (c.title() != null) {
-            meta.put("title", c.title());
+        ObjectNode meta = draft.putObject("m").put("width", frame.width()).put("height", frame.height()).put("fps", FPS).put("fill", fill);
+        if (r.title() != null) {
+            meta.put("title", r.title());
         }
-        return new Plan(draft, reply(c, visuals, music, d, tt, totalFrames, notes));
+        r.unsupported().forEach(u -> notDone.add(u + " (not something I can do locally)"));
+        Reply reply = new Reply(r, frame, fill, visuals, music, volume, d, tt, cutsBecause, totalFrames, titleSeconds);
+        return new Plan(draft, reply.text(notDone, changed));
+    }
+
+    /** The frame's size: asked for, or following the media (mostly portrait → 9:16, else 16:9). */
+    private static Frame frame(Request r, List<MediaInfo> visuals) {
+        String aspect = r.aspect();
+        String reason = "";
+        if (aspect == null) {
+            long portrait = visuals.stream().filter(m -> m.height() > m.width() * 1.02).count();
+            long landscape = visuals.stream().filter(m -> m.width() > m.height() * 1.02).count();
+            aspect = portrait > landscape ? "9:16" : "16:9";
+            long items = visuals.size();
+            if (portrait > landscape) {
+                reason = portrait == items ? (items == 1 ? "vertical because your picture is portrait" : "vertical because all your pictures are portrait")
+                        : String.format(Locale.ROOT, "vertical because %d of your %d pictures are portrait", portrait, items);
+            } else if (portrait > 0 && portrait == landscape) {
+                reason = "landscape because as many of your pictures are portrait as landscape, and a tie is landscape";
+            } else if (portrait > 0) {
+                reason = String.format(Locale.ROOT, "landscape because %d of your %d pictures are landscape", landscape, items);
+            }
+        }
+        int shortSide = r.shortSide() != null ? r.shortSide() : 1080;
+        // 16:9 of 480 is 853.3: round to the even width encoders need (854), as every player expects.
+        int longSide = (int) Math.round(shortSide * 16 / 9.0 / 2) * 2;
+        int w = aspect.equals("16:9") ? longSide : shortSide;
+        int h = aspect.equals("9:16") ? longSide : shortSide;
+        String shape = switch (aspect) {
+            case "9:16" -> "vertical";
+            case "1:1" -> "square";
+            default -> "landscape";
+        };
+        return new Frame(w, h, shape, shortSide == 2160 ? "4K" : shortSide + "p", reason);
+    }
+
+    /** The agent's words: what the plan is, then what it could not do and what it changed. */
+    private record Reply(Request r, Frame frame, String fill, List<MediaInfo> visuals, MediaInfo music, int volume, int[] d, int tt,
+                         String cutsBecause, int total, double titleSeconds) {
+
+        String text(List<String> notDone, List<String> changed) {
+            long stills = visuals.stream().filter(MediaInfo::isStill).count();
+            long clips = visuals.size() - stills;
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "Planned a %.1f-second %s video at %dx%d (%s) from %s", total / (double) FPS,
+                    frame.shape(), frame.width(), frame.height(), frame.resolution(), count(clips, "clip")
+                            + (clips > 0 && stills > 0 ? " and " : "") + count(stills, "photo")));
+            sb.append(", in the order you gave");
+            if (visuals.size() > 1) {
+                String kind = r.transitionKind() != null ? r.transitionKind().replace("left", "") : "fade";
+                sb.append(tt > 0 ? String.format(Locale.ROOT, ", with %.1f s %s transitions%s", tt / (double) FPS, kind,
+                        r.transitions() == null ? " (my default)" : "") : ", with straight cuts" + cutsBecause);
+            }
+            sb.append(". ");
+            if (!frame.reason().isEmpty()) {
+                sb.append(Character.toUpperCase(frame.reason().charAt(0))).append(frame.reason().substring(1)).append(". ");
+            }
+            long misfits = visuals.stream().filter(m -> m.width() > 0 && m.height() > 0
+                    && Math.abs((double) m.width() / m.height() - (double) frame.width() / frame.height()) > 0.02).count();
+            if (misfits > 0) {
+                String what = misfits == 1 ? "One item does not" : misfits + " items do not";
+                sb.append(what).append(" fill the frame: ").append(switch (fill) {
+                    case "black" -> "black bars fill the rest, as asked. ";
+                    case "crop" -> "cropped to fill it, as asked. ";
+                    default -> r.fill() == null ? "a blurred copy fills the rest (say \"black bars\" or \"crop\" for the others). "
+                            : "a blurred copy fills the rest, as asked. ";
+                });
+            }
+            if (stills > 0) {
+                sb.append(String.format(Locale.ROOT, "Each photo shows for about %.1f s%s. ", firstStill(d, visuals) / (double) FPS,
+                        r.zoom() ? " with a slow zoom" : ""));
+            }
+            if (clips > 0) {
+                sb.append(clips == 1 ? (r.mute() ? "The clip's own sound is muted. " : "The clip keeps its own sound. ")
+                        : (r.mute() ? "The clips' own sound is muted. " : "The clips keep their own sound. "));
+            }
+            if (music != null) {
+                sb.append(String.format(Locale.ROOT, "%s plays underneath at %d%%%s and fades out over the last %.0f s. ",
+                        music.file().getFileName(), volume, music.duration() * FPS < total ? ", looped" : "",
+                        Math.min(MUSIC_FADE, total / 2.0 / FPS)));
+            } else if (r.noMusic()) {
+                sb.append("No background music, as asked. ");
+            }
+            if (r.title() != null) {
+                sb.append(String.format(Locale.ROOT, "The title \"%s\" shows over the first %.0f s. ", r.title(),
+                        Math.min(titleSeconds, total / (double) FPS)));
+            }
+            if (!r.understood()) {
+                sb.append("I do not understand ").append(r.language()).append(" yet, so everything else is my default");
+                if (!r.notUnderstood().isEmpty()) {
+                    sb.append("; words I could not read: ").append(String.join(", ", r.notUnderstood()));
+                }
+                sb.append(". I understand English, Spanish, German, French, Chinese and Japanese. ");
+            } else if (!r.language().equals("English")) {
+                sb.append("(Read as ").append(r.language()).append(".) ");
+            }
+            if (!changed.isEmpty()) {
+                sb.append("Changed: ").append(String.join("; ", new LinkedHashSet<>(changed))).append(". ");
+            }
+            if (!notDone.isEmpty()) {
+                sb.append("Not done: ").append(String.join("; ", new LinkedHashSet<>(notDone))).append('.');
+            }
+            return sb.toString().strip();
+        }
+    }
+
+    private static int firstStill(int[] d, List<MediaInfo> visuals) {
+        for (int i = 0; i < d.length; i++) {
+            if (visuals.get(i).isStill()) {
+                return d[i];
+            }
+        }
+        return 0;
     }
 
     /** Shares {@code frames} among the stills, the remainder one frame each to the first ones. */
@@ -206,194 +339,20 @@ public final class Planner {
         return s;
     }
 
-    static long ms(long frames) {
-        return Math.round(frames * 1000.0 / FPS);
-    }
-
-    public static int frames(long ms) {
-        return (int) Math.round(ms * FPS / 1000.0);
-    }
-
-    private String reply(Choices c, List<MediaInfo> visuals, MediaInfo music, int[] d, int tt, int total, List<String> notes) {
-        long stills = visuals.stream().filter(MediaInfo::isStill).count();
-        long clips = visuals.size() - stills;
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Planned a %.1f-second %s video at %dx%d (%s) from %s", total / (double) FPS,
-                c.aspectWord(), c.width(), c.height(), c.resolutionWord(), count(clips, "clip") + (clips > 0 && stills > 0 ? " and " : "")
-                        + count(stills, "photo")));
-        sb.append(", in the order you gave");
-        if (visuals.size() > 1) {
-            sb.append(tt > 0 ? String.format(Locale.ROOT, ", with %.1f s %s transitions%s", tt / (double) FPS, c.transitionKind(),
-                    c.transitionDefault() ? " (my default)" : "") : ", with straight cuts");
-        }
-        sb.append(". ");
-        if (stills > 0) {
-            int still = 0;
-            for (int i = 0; i < d.length; i++) {
-                if (visuals.get(i).isStill()) {
-                    still = d[i];
-                    break;
-                }
-            }
-            sb.append(String.format(Locale.ROOT, "Each photo shows for about %.1f s%s. ", still / (double) FPS, c.zoom() ? " with a slow zoom" : ""));
-        }
-        if (clips > 0) {
-            sb.append(clips == 1 ? (c.mute() ? "The clip's own sound is muted. " : "The clip keeps its own sound. ")
-                    : (c.mute() ? "The clips' own sound is muted. " : "The clips keep their own sound. "));
-        }
-        if (music != null) {
-            sb.append(String.format(Locale.ROOT, "%s plays underneath at %d%%%s and fades out over the last %.0f s. ",
-                    music.file().getFileName(), c.musicVolume(), music.duration() * FPS < total ? ", looped" : "", Math.min(MUSIC_FADE, total / 2.0 / FPS)));
-        } else if (c.noMusic()) {
-            sb.append("No background music, as asked. ");
-        }
-        if (c.title() != null) {
-            sb.append(String.format(Locale.ROOT, "The title \"%s\" shows over the first %.0f s. ", c.title(), Math.min(c.titleSeconds(), total / (double) FPS)));
-        }
-        Set<String> unique = new LinkedHashSet<>(notes);
-        if (!unique.isEmpty()) {
-            sb.append("Not done: ").append(String.join("; ", unique)).append('.');
-        }
-        return sb.toString().strip();
+    private static String secs(int frames) {
+        double s = frames / (double) FPS;
+        return (s == Math.rint(s) ? String.valueOf((long) s) : String.format(Locale.ROOT, "%.1f", s)) + " s";
     }
 
     private static String count(long n, String noun) {
         return n == 0 ? "" : n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    Choices read(String prompt) {
-        String p = prompt.toLowerCase(Locale.ROOT);
-        List<String> notActed = new ArrayList<>();
-
-        Double transitionSeconds = null;
-        Matcher tl = TRANSITION_LENGTH.matcher(p);
-        if (tl.find()) {
-            transitionSeconds = Double.parseDouble(tl.group(1));
-        }
-        Double titleSeconds = null;
-        Matcher tls = TITLE_LENGTH.matcher(p);
-        if (tls.find()) {
-            titleSeconds = Double.parseDouble(tls.group(1));
-        }
-        Integer target = targetFrames(p, tl, tls);
-
-        String aspect = "16:9";
-        String aspectWord = "landscape";
-        if (p.matches("(?s).*(9:16|\\bvertical|\\bportrait|tiktok|\\breels?\\b|\\bshorts\\b|\\bstor(y|ies)\\b).*")) {
-            aspect = "9:16";
-            aspectWord = "vertical";
-        } else if (p.matches("(?s).*(1:1|\\bsquare\\b).*")) {
-            aspect = "1:1";
-            aspectWord = "square";
-        }
-        int shortSide = 1080;
-        String resWord = "1080p";
-        Matcher r = RESOLUTION.matcher(p);
-        if (r.find()) {
-            switch (r.group(1)) {
-                case "480p" -> shortSide = 480;
-                case "720p" -> shortSide = 720;
-                case "1440p" -> shortSide = 1440;
-                case "2160p", "4k", "uhd" -> shortSide = 2160;
-                default -> shortSide = 1080;
-            }
-            resWord = shortSide == 2160 ? "4K" : shortSide + "p";
-        }
-        // 16:9 of 480 is 853.3: round to the even width encoders need (854), as every player expects.
-        int longSide = (int) Math.round(shortSide * 16 / 9.0 / 2) * 2;
-        int w = aspect.equals("9:16") ? shortSide : aspect.equals("1:1") ? shortSide : longSide;
-        int h = aspect.equals("9:16") ? longSide : shortSide;
-
-        boolean transitions = !NO_TRANSITIONS.matcher(p).find();
-        boolean mentioned = p.contains("transition") || p.matches("(?s).*\\b(cross-?fade|fade|dissolve|wipe|slide)s?\\b.*");
-        String kind = "fade";
-        if (p.contains("dissolve")) {
-            kind = "dissolve";
-        } else if (p.matches("(?s).*\\bwipes?\\b.*")) {
-            kind = "wipeleft";
-        } else if (p.matches("(?s).*\\bslides?\\b.*")) {
-            kind = "slideleft";
-        }
-
-        int volume = DEFAULT_MUSIC_VOLUME;
-        Matcher v = VOLUME.matcher(p);
-        if (v.find()) {
-            volume = Math.min(100, Integer.parseInt(v.group(1) != null ? v.group(1) : v.group(2)));
-        }
-        String title = null;
-        int titleAt = Integer.MAX_VALUE;
-        for (Pattern quoted : TITLE_QUOTED) {
-            Matcher tq = quoted.matcher(prompt);
-            if (tq.find() && tq.start() < titleAt) {
-                title = tq.group(1).strip();
-                titleAt = tq.start();
-            }
-        }
-        if (title == null) {
-            Matcher tp = TITLE_PLAIN.matcher(prompt);
-            if (tp.find()) {
-                title = tp.group(1).replaceAll("(?i)\\s+(and|with)\\b.*$", "").strip();
-            }
-        }
-        for (String[] u : UNSUPPORTED) {
-            if (Pattern.compile(u[0]).matcher(p).find()) {
-                notActed.add(u[1] + " (not something I can do locally)");
-            }
-        }
-        return new Choices(target, w, h, aspectWord, resWord, transitions, kind,
-                transitionSeconds != null ? transitionSeconds : DEFAULT_TRANSITION, transitions && !mentioned, volume,
-                NO_MUSIC.matcher(p).find(), title, titleSeconds != null ? titleSeconds : DEFAULT_TITLE,
-                MUTE.matcher(p).find(), ZOOM.matcher(p).find(), notActed);
+    static long ms(long frames) {
+        return Math.round(frames * 1000.0 / FPS);
     }
 
-    /** The video's length: the sidecar's hint wins, then the first length in the prompt that is not a transition's or title's. */
-    private static Integer targetFrames(String p, Matcher transitionMatch, Matcher titleMatch) {
-        int req = p.lastIndexOf("requirements:");
-        if (req >= 0) {
-            Matcher hint = Pattern.compile("duration " + NUM + " seconds").matcher(p.substring(req));
-            if (hint.find()) {
-                return (int) Math.round(Double.parseDouble(hint.group(1)) * FPS);
-            }
-        }
-        List<int[]> skip = new ArrayList<>();
-        if (transitionMatch.find(0)) {
-            skip.add(new int[] {transitionMatch.start(), transitionMatch.end()});
-        }
-        if (titleMatch.find(0)) {
-            skip.add(new int[] {titleMatch.start(), titleMatch.end()});
-        }
-        Integer best = null;
-        int bestAt = Integer.MAX_VALUE;
-        for (Pattern pat : new Pattern[] {SECONDS, MINUTES, WORD_MINUTES}) {
-            Matcher m = pat.matcher(p);
-            while (m.find()) {
-                int at = m.start();
-                boolean skipped = skip.stream().anyMatch(s -> at >= s[0] && at < s[1])
-                        || p.substring(m.end(), Math.min(p.length(), m.end() + 12)).matches("(?s)\\s*(long\\s+)?(cross-?fade|fade|dissolve|wipe|slide|transition).*");
-                if (skipped || at >= bestAt) {
-                    continue;
-                }
-                double seconds;
-                if (pat == WORD_MINUTES) {
-                    seconds = switch (m.group(1)) {
-                        case "half a" -> 30;
-                        case "a", "one" -> 60;
-                        case "two" -> 120;
-                        case "three" -> 180;
-                        case "four" -> 240;
-                        case "five" -> 300;
-                        default -> 600;
-                    };
-                } else {
-                    seconds = Double.parseDouble(m.group(1)) * (pat == MINUTES ? 60 : 1);
-                }
-                if (seconds > 0 && seconds <= 3600) {
-                    best = (int) Math.round(seconds * FPS);
-                    bestAt = at;
-                }
-                break;
-            }
-        }
-        return best;
+    public static int frames(long ms) {
+        return (int) Math.round(ms * FPS / 1000.0);
     }
 }

@@ -31,6 +31,7 @@ public final class RenderCommand {
         int fps = draft.path("m").path("fps").asInt(Planner.FPS);
         int w = even(draft.path("m").path("width").asInt(1920));
         int h = even(draft.path("m").path("height").asInt(1080));
+        String fill = draft.path("m").path("fill").asText("blur");
         JsonNode videoTrack = track(draft, 0);
         if (videoTrack == null || videoTrack.path("sg").isEmpty()) {
             throw new IllegalArgumentException("the draft has no video segments");
@@ -56,8 +57,7 @@ public final class RenderCommand {
                 throw new IllegalArgumentException("segment " + i + " has no duration");
             }
             boolean still = "image".equals(sg.path("kind").asText());
-            String fit = "scale=" + w + ":" + h + ":force_original_aspect_ratio=decrease,pad=" + w + ":" + h
-                    + ":(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p";
+            Framing framing = new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i);
             if (still) {
                 args.addAll(List.of("-i", src.toString()));
                 if (sg.path("zoom").asBoolean(false)) {
@@ -66,17 +66,21 @@ public final class RenderCommand {
                             + "zoompan=z='min(1+0.12*on/%d,1.12)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=%d:s=%dx%d:fps=%d,"
                             + "format=yuv420p,setpts=N/%d/TB[v%d];%n", input, w, h, w, h, frames, frames, w, h, fps, fps, i));
                 } else {
-                    g.append(String.format(Locale.ROOT, "[%d:v]%s,loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d[v%d];%n",
-                            input, fit, frames - 1, fps, fps, i));
+                    // Framed once, then looped: the fill costs one still's worth of work, not a frame's.
+                    g.append(framing.chain("[" + input + ":v]", "", String.format(Locale.ROOT,
+                            ",loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d", frames - 1, fps, fps), "[v" + i + "]"));
                 }
                 if (anySound) {
                     g.append(silence(samples, "a" + i));
                 }
             } else {
                 double in = sg.path("in").asLong(0) / 1000.0;
-                args.addAll(List.of("-ss", secs(in), "-t", secs(frames / (double) fps + 1.0), "-i", src.toString()));
-                g.append(String.format(Locale.ROOT, "[%d:v]setpts=PTS-STARTPTS,fps=%d,%s,tpad=stop_mode=clone:stop_duration=2,"
-                        + "trim=end_frame=%d,setpts=N/%d/TB[v%d];%n", input, fps, fit, frames, fps, i));
+                // The planner read the rotation flag and planned with the picture as displayed; the graph turns it the same
+                // way, so a flag ffmpeg would mis-apply (a skew, 45°) cannot tilt or fail the render.
+                args.addAll(List.of("-noautorotate", "-ss", secs(in), "-t", secs(frames / (double) fps + 1.0), "-i", src.toString()));
+                g.append(framing.chain("[" + input + ":v]", "setpts=PTS-STARTPTS,fps=" + fps + turn(sg.path("rot").asInt(0)) + ",",
+                        String.format(Locale.ROOT, ",tpad=stop_mode=clone:stop_duration=2,trim=end_frame=%d,setpts=N/%d/TB", frames, fps),
+                        "[v" + i + "]"));
                 if (!anySound) {
                     // no audio chain at all (see above)
                 } else if (sg.path("mute").asBoolean(false)) {
@@ -188,6 +192,49 @@ public final class RenderCommand {
                 "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
                 "-movflags", "+faststart", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats", output.toString()));
         return new Command(args, total);
+    }
+
+    /** The clockwise quarter turns a player would give the picture, as filters (ffmpeg's autorotate is off). */
+    static String turn(int rotation) {
+        return switch (rotation) {
+            case 90 -> ",transpose=clock";
+            case 180 -> ",hflip,vflip";
+            case 270 -> ",transpose=cclock";
+            default -> "";
+        };
+    }
+
+    /**
+     * Fits one segment's picture into the w×h frame. A picture of the frame's shape is scaled; one of another shape is
+     * filled as the draft says: {@code blur} (a darkened, blurred copy of itself behind it, blurred at an eighth of
+     * the size so the fill costs little per frame), {@code black} bars, or {@code crop} to cover the frame.
+     */
+    record Framing(int w, int h, String fill, int mediaWidth, int mediaHeight, int index) {
+
+        boolean fits() {
+            return mediaWidth <= 0 || mediaHeight <= 0 || Math.abs((double) mediaWidth / mediaHeight - (double) w / h) <= 0.02;
+        }
+
+        String chain(String in, String before, String after, String out) {
+            String scaled = "scale=" + w + ":" + h + ":force_original_aspect_ratio=decrease";
+            if (fits() || fill.equals("black")) {
+                return in + before + scaled + ",pad=" + w + ":" + h + ":(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p"
+                        + after + out + ";\n";
+            }
+            if (fill.equals("crop")) {
+                return in + before + "scale=" + w + ":" + h + ":force_original_aspect_ratio=increase,crop=" + w + ":" + h
+                        + ",setsar=1,format=yuv420p" + after + out + ";\n";
+            }
+            int bw = Math.max(2, w / 8 / 2 * 2);
+            int bh = Math.max(2, h / 8 / 2 * 2);
+            String fg = "fg" + index;
+            String bg = "bg" + index;
+            return in + before + "split[" + fg + "][" + bg + "];\n"
+                    + "[" + bg + "]scale=" + bw + ":" + bh + ":force_original_aspect_ratio=increase,crop=" + bw + ":" + bh
+                    + ",boxblur=4:2,eq=brightness=-0.15:saturation=0.8,scale=" + w + ":" + h + ",setsar=1[" + bg + "b];\n"
+                    + "[" + fg + "]" + scaled + ",setsar=1[" + fg + "s];\n"
+                    + "[" + bg + "b][" + fg + "s]overlay=(W-w)/2:(H-h)/2,format=yuv420p" + after + out + ";\n";
+        }
     }
 
     private static String silence(long samples, String label) {

@@ -45,13 +45,14 @@ class SidecarParserTest {
                 duration: 60
                 title: Urban Dreams
                 music_volume: 35%
+                fill: Crop
                 """);
         assertEquals(List.of("b.jpg", "a.jpg", "song.mp3", "https://example.org/x.mp4"), s.media());
         assertTrue(s.mediaListed());
         assertEquals("launch", s.renders().get(0).output());
         assertEquals("de", s.language());
         assertEquals("combine my clips into a 60-second video with transitions\n\nRequirements: aspect ratio 9:16; resolution 1080p; "
-                + "duration 60 seconds; title \"Urban Dreams\"; background music at 35%.", s.promptFor(0));
+                + "duration 60 seconds; title \"Urban Dreams\"; background music at 35%; crop to fill.", s.promptFor(0));
     }
 
     @Test
@@ -92,6 +93,7 @@ class SidecarParserTest {
         assertTrue(refusal("a.yaml", "prompt: p\naspect: 4:3").contains("'aspect' must be one of"));
         assertTrue(refusal("a.yaml", "prompt: p\nduration: forever").contains("'duration'"));
         assertTrue(refusal("a.yaml", "prompt: p\nmusic_volume: 300").contains("'music_volume'"));
+        assertTrue(refusal("a.yaml", "prompt: p\nfill: stretch").contains("'fill' must be one of blur, black, crop"));
         assertTrue(refusal("a.yaml", "prompt: p\noutput: ../x").contains("'output' must be a plain file name"));
         assertTrue(refusal("a.yaml", "prompt: p\nmedia: []").contains("'media' is empty"));
         assertTrue(refusal("a.yaml", "- just\n- a list").contains("must be a mapping"));

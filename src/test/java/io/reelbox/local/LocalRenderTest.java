@@ -52,7 +52,7 @@ class LocalRenderTest {
             infos.add(MediaInfo.probe(ff, n, p, MediaKind.byName(n).orElseThrow()));
             files.put(n, p);
         }
-        Planner.Plan plan = new Planner().plan(prompt, infos);
+        Planner.Plan plan = new Planner().plan(prompt, null, infos);
         Path out = work.resolve("out.mp4");
         Path scratch = Files.createDirectories(work.resolve("scratch"));
         RenderCommand.Command cmd = RenderCommand.build(plan.draft(), files, LocalSetup.font(work), scratch, out);
