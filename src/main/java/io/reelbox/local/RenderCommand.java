@@ -48,6 +48,7 @@ public final class RenderCommand {
         List<Integer> lengths = new ArrayList<>();
         List<String> fx = new ArrayList<>();
         List<Integer> td = new ArrayList<>();
+        List<Silence> silences = new ArrayList<>();
         int i = 0;
         for (JsonNode sg : videoTrack.path("sg")) {
             Path src = source(media, sg);
@@ -71,7 +72,7 @@ public final class RenderCommand {
                             ",loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d", frames - 1, fps, fps), "[v" + i + "]"));
                 }
                 if (anySound) {
-                    g.append(silence(samples, "a" + i));
+                    silences.add(new Silence(samples, "a" + i));
                 }
             } else {
                 double in = sg.path("in").asLong(0) / 1000.0;
@@ -84,7 +85,7 @@ public final class RenderCommand {
                 if (!anySound) {
                     // no audio chain at all (see above)
                 } else if (sg.path("mute").asBoolean(false)) {
-                    g.append(silence(samples, "a" + i));
+                    silences.add(new Silence(samples, "a" + i));
                 } else {
                     g.append(String.format(Locale.ROOT, "[%d:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
                             + "apad,atrim=end_sample=%d[a%d];%n", input, samples, i));
@@ -178,9 +179,27 @@ public final class RenderCommand {
             }
             input++;
         } else if (!anySound) {
-            g.append(silence(total * 48000L / fps, "quiet"));
+            silences.add(new Silence(total * 48000L / fps, "quiet"));
             a = "quiet";
         }
+        // Silence comes from an input of its own, never from a source inside the graph: ffmpeg 4.4 copies the display
+        // matrix of a graph's only input into the output, so a lone phone clip, turned upright here, would be turned
+        // again by every player. With a second input it copies nothing.
+        args.addAll(List.of("-t", secs(total / (double) fps + 1.0), "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"));
+        if (silences.isEmpty()) {
+            g.append(String.format(Locale.ROOT, "[%d:a]anullsink;%n", input));
+        } else {
+            g.append(String.format(Locale.ROOT, "[%d:a]asplit=%d", input, silences.size()));
+            for (int k = 0; k < silences.size(); k++) {
+                g.append("[q").append(k).append(']');
+            }
+            g.append(";\n");
+            for (int k = 0; k < silences.size(); k++) {
+                g.append(String.format(Locale.ROOT, "[q%d]atrim=end_sample=%d,aformat=sample_fmts=fltp:channel_layouts=stereo[%s];%n",
+                        k, silences.get(k).samples(), silences.get(k).label()));
+            }
+        }
+        input++;
         g.append("[").append(v).append("]null[vout];\n[").append(a).append("]anull[aout]");
 
         Path script = scratch.resolve("graph.txt");
@@ -190,7 +209,7 @@ public final class RenderCommand {
                 "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", String.valueOf(maxrate),
                 "-bufsize", String.valueOf(maxrate * 2), "-pix_fmt", "yuv420p", "-r", String.valueOf(fps),
                 "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
-                "-movflags", "+faststart", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats", output.toString()));
+                "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats", output.toString()));
         return new Command(args, total);
     }
 
@@ -237,9 +256,8 @@ public final class RenderCommand {
         }
     }
 
-    private static String silence(long samples, String label) {
-        return String.format(Locale.ROOT, "anullsrc=r=48000:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp:channel_layouts=stereo[%s];%n",
-                samples, label);
+    /** A stretch of silence the graph needs, {@code samples} at 48 kHz, under {@code label}. */
+    private record Silence(long samples, String label) {
     }
 
     private static JsonNode track(JsonNode draft, int type) {

@@ -1,6 +1,7 @@
 package io.reelbox.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -41,6 +42,39 @@ class LocalRenderTest {
         Probe.clip(media.resolve("c2997.mp4"), "testsrc2=s=720x480:r=30000/1001,hue=s=0", "sine=f=1000:r=22050", 3.0);
         Probe.clip(media.resolve("c25.mp4"), "testsrc2=s=320x240:r=25,hue=s=0", "sine=f=1000:r=48000,aformat=channel_layouts=stereo", 2.5);
         Probe.tone(media.resolve("music.mp3"), "sine=f=200:r=44100", 4.0);
+        // Upright: a portrait picture, red above blue. Then as phones store it: turned against the flag a player applies.
+        Probe.make("-f", "lavfi", "-i", UPRIGHT, "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                media.resolve("upright.mp4").toString());
+        for (int r : new int[] {90, 180, 270}) {
+            String storedAs = switch (r) {
+                case 90 -> "transpose=cclock";
+                case 180 -> "hflip,vflip";
+                default -> "transpose=clock";
+            };
+            Path stored = media.resolve("stored" + r + ".mp4");
+            Probe.make("-i", media.resolve("upright.mp4").toString(), "-vf", storedAs, "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv420p", stored.toString());
+            // This ffmpeg's mp4 muxer writes the tag as the opposite turn of the one its demuxer (and every player) reads.
+            // With the place it was shot, as phones write it: a render must not pass it on.
+            Probe.make("-i", stored.toString(), "-c", "copy", "-metadata:s:v:0", "rotate=" + (360 - r) % 360,
+                    "-metadata", "location=+48.8566+002.3522/", media.resolve("phone" + r + ".mp4").toString());
+        }
+    }
+
+    /** 360x640, red over blue: which way is up can be read from two pixels. */
+    private static final String UPRIGHT = "color=c=red:s=360x640:r=30,drawbox=x=0:y=320:w=360:h=320:color=blue:t=fill";
+
+    private static int[] pixel(byte[] rgb, int width, int x, int y) {
+        int i = (y * width + x) * 3;
+        return new int[] {rgb[i] & 0xff, rgb[i + 1] & 0xff, rgb[i + 2] & 0xff};
+    }
+
+    private static void assertRed(int[] p, String where) {
+        assertTrue(p[0] > 150 && p[1] < 80 && p[2] < 80, where + " should be red: " + java.util.Arrays.toString(p));
+    }
+
+    private static void assertBlue(int[] p, String where) {
+        assertTrue(p[2] > 150 && p[0] < 80 && p[1] < 80, where + " should be blue: " + java.util.Arrays.toString(p));
     }
 
     private Path render(String prompt, String... names) throws Exception {
@@ -125,5 +159,74 @@ class LocalRenderTest {
     void slowZoomOnPhotos() throws Exception {
         Path out = render("a 3 second 480p video with a slow zoom", "maroon.png");
         assertLength(out, 3.0);
+    }
+
+    @Test
+    void phoneVideosAreReadAsDisplayedAndRenderedUpright() throws Exception {
+        for (int r : new int[] {90, 180, 270}) {
+            String name = "phone" + r + ".mp4";
+            MediaInfo info = MediaInfo.probe(Probe.ffmpeg(), name, media.resolve(name), MediaKind.MP4);
+            assertEquals(r, info.rotation(), name + " flag");
+            assertEquals("360x640", info.width() + "x" + info.height(), name + " as displayed");
+            // No aspect asked: one portrait clip gives a vertical video.
+            Path out = render("make a 480p video", name);
+            Probe.Info probe = Probe.info(out);
+            assertEquals("480x854", probe.width() + "x" + probe.height(), name + ": the frame follows the media");
+            assertEquals(0, MediaInfo.probe(Probe.ffmpeg(), "out.mp4", out, MediaKind.MP4).rotation(), "the output carries no flag to turn it again");
+            assertTrue(Probe.ffmpeg().run(List.of("-i", media.resolve(name).toString()), 60).contains("48.8566"), "the input has a location");
+            assertFalse(Probe.ffmpeg().run(List.of("-i", out.toString()), 60).contains("48.8566"), "the output does not");
+            byte[] rgb = Probe.frame(out, 1.0, 480, 854);
+            assertRed(pixel(rgb, 480, 240, 150), name + " top");
+            assertBlue(pixel(rgb, 480, 240, 700), name + " bottom");
+        }
+    }
+
+    @Test
+    void aRotationFlagThatIsNotAQuarterTurnFallsBackToThePictureAsStored() throws Exception {
+        // 45°, and a matrix of zeros (NaN degrees): written straight into the track header's matrix.
+        int[][] matrices = {{0xB505, 0xB505, 0, 0xFFFF4AFB, 0xB505, 0, 0, 0, 0x40000000}, {0, 0, 0, 0, 0, 0, 0, 0, 0x40000000}};
+        for (int k = 0; k < matrices.length; k++) {
+            Path odd = media.resolve("odd" + k + ".mp4");
+            byte[] bytes = Files.readAllBytes(media.resolve("phone90.mp4"));
+            int box = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("tkhd") - 4;
+            int matrix = box + (bytes[box + 8] == 1 ? 60 : 48);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            for (int i = 0; i < 9; i++) {
+                buf.putInt(matrix + 4 * i, matrices[k][i]);
+            }
+            Files.write(odd, bytes);
+            MediaInfo info = MediaInfo.probe(Probe.ffmpeg(), odd.getFileName().toString(), odd, MediaKind.MP4);
+            assertEquals(0, info.rotation(), "matrix " + k);
+            assertEquals("640x360", info.width() + "x" + info.height(), "matrix " + k + ": shown as stored");
+            Path out = render("make a 480p video", odd.getFileName().toString());
+            byte[] rgb = Probe.frame(out, 1.0, 854, 480);
+            // Stored turned left: red on the left, blue on the right, and no tilt leaving black corners.
+            assertRed(pixel(rgb, 854, 100, 240), "matrix " + k + " left");
+            assertBlue(pixel(rgb, 854, 750, 240), "matrix " + k + " right");
+            assertRed(pixel(rgb, 854, 8, 8), "matrix " + k + " top-left corner");
+        }
+    }
+
+    @Test
+    void mediaOfAnotherShapeAreFilledWithABlurredCopyBlackBarsOrCropped() throws Exception {
+        byte[] blur = Probe.frame(render("a landscape 480p video", "upright.mp4"), 1.0, 854, 480);
+        // The picture itself, centred: 270 px wide.
+        assertRed(pixel(blur, 854, 427, 100), "centre top");
+        assertBlue(pixel(blur, 854, 427, 400), "centre bottom");
+        // The sides: a darkened, blurred copy of the same picture, red above and blue below.
+        int[] sideTop = pixel(blur, 854, 40, 60);
+        int[] sideBottom = pixel(blur, 854, 40, 420);
+        assertTrue(sideTop[0] > 60 && sideTop[0] > sideTop[2] + 30 && sideTop[0] < 230, "blurred red at the side: " + java.util.Arrays.toString(sideTop));
+        assertTrue(sideBottom[2] > 60 && sideBottom[2] > sideBottom[0] + 30 && sideBottom[2] < 230,
+                "blurred blue at the side: " + java.util.Arrays.toString(sideBottom));
+
+        byte[] black = Probe.frame(render("a landscape 480p video with black bars", "upright.mp4"), 1.0, 854, 480);
+        int[] bar = pixel(black, 854, 40, 60);
+        assertTrue(bar[0] < 20 && bar[1] < 20 && bar[2] < 20, "black bar: " + java.util.Arrays.toString(bar));
+        assertRed(pixel(black, 854, 427, 100), "black-bar centre top");
+
+        byte[] crop = Probe.frame(render("a landscape 480p video, crop to fill", "upright.mp4"), 1.0, 854, 480);
+        assertRed(pixel(crop, 854, 40, 40), "cropped: the picture reaches the edge");
+        assertBlue(pixel(crop, 854, 40, 440), "cropped: blue below");
     }
 }
