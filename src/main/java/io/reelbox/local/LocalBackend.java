@@ -62,7 +62,7 @@ public final class LocalBackend implements AutoCloseable {
      * {@code fileRoots}: the folders whose files may be uploaded by {@code file:} URL (resolved, links followed); none,
      * and no file is taken that way.
      */
-    public record Config(Path dir, Ffmpeg ffmpeg, Path font, long maxUpload, int renderConcurrency, Duration retention,
+    public record Config(Path dir, Ffmpeg ffmpeg, Path font, long maxUpload, int renderConcurrency, int renderParts, Duration retention,
                          List<Path> fileRoots) {
     }
 
@@ -93,7 +93,7 @@ public final class LocalBackend implements AutoCloseable {
             return t;
         });
         this.fileRoots = config.fileRoots().stream().map(LocalBackend::real).toList();
-        this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency());
+        this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency(), config.renderParts());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "local-sweeper");
             t.setDaemon(true);

@@ -27,7 +27,16 @@ public final class LocalSetup {
         Arrays.stream(settings.get("reelbox.local.file-roots", "").split(",")).map(String::strip).filter(r -> !r.isEmpty())
                 .map(Path::of).forEach(roots::add);
         return LocalBackend.start(new LocalBackend.Config(dir, ffmpeg, font(dir), settings.bytes("reelbox.upload.max-size"),
-                settings.integer("reelbox.local.render-concurrency"), settings.duration("reelbox.local.retention"), roots), port);
+                settings.integer("reelbox.local.render-concurrency"), renderParts(settings), settings.duration("reelbox.local.retention"),
+                roots), port);
+    }
+
+    private static int renderParts(Settings settings) {
+        int parts = settings.integer("reelbox.local.render-parts");
+        if (parts != 1 && parts != 2) {
+            throw new IllegalStateException("Setting 'reelbox.local.render-parts' must be 1 or 2, got " + parts);
+        }
+        return parts;
     }
 
     /** The shipped font as a file ffmpeg can open (a fresh machine may have no fonts at all). */

@@ -24,10 +24,16 @@ public final class RenderCommand {
     public record Command(List<String> args, int totalFrames) {
     }
 
+    /** What one ffmpeg run makes: the whole video, or only its picture or its sound (for a render made in parts). */
+    public enum Streams { BOTH, VIDEO, AUDIO }
+
     private RenderCommand() {
     }
 
-    public static Command build(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output) throws IOException {
+    public static Command build(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, Streams streams)
+            throws IOException {
+        boolean picture = streams != Streams.AUDIO;
+        boolean sound = streams != Streams.VIDEO;
         int fps = draft.path("m").path("fps").asInt(Planner.FPS);
         int w = even(draft.path("m").path("width").asInt(1920));
         int h = even(draft.path("m").path("height").asInt(1080));
@@ -40,7 +46,7 @@ public final class RenderCommand {
         // audio chain (silence, crossfades, mix) is skipped and the music, or one silence, is the soundtrack.
         boolean anySound = false;
         for (JsonNode sg : videoTrack.path("sg")) {
-            anySound |= "video".equals(sg.path("kind").asText()) && !sg.path("mute").asBoolean(false);
+            anySound |= sound && "video".equals(sg.path("kind").asText()) && !sg.path("mute").asBoolean(false);
         }
         List<String> args = new ArrayList<>();
         StringBuilder g = new StringBuilder();
@@ -58,8 +64,8 @@ public final class RenderCommand {
                 throw new IllegalArgumentException("segment " + i + " has no duration");
             }
             boolean still = "image".equals(sg.path("kind").asText());
-            Framing framing = new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i);
-            if (still) {
+            boolean ownSound = anySound && !still && !sg.path("mute").asBoolean(false);
+            if (picture && still) {
                 args.addAll(List.of("-i", src.toString()));
                 if (sg.path("zoom").asBoolean(false)) {
                     // zoompan makes d frames from each input frame: feed it the one decoded still.
@@ -68,33 +74,35 @@ public final class RenderCommand {
                             + "format=yuv420p,setpts=N/%d/TB[v%d];%n", input, w, h, w, h, frames, frames, w, h, fps, fps, i));
                 } else {
                     // Framed once, then looped: the fill costs one still's worth of work, not a frame's.
-                    g.append(framing.chain("[" + input + ":v]", "", String.format(Locale.ROOT,
-                            ",loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d", frames - 1, fps, fps), "[v" + i + "]"));
+                    g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]", "",
+                            String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d", frames - 1, fps, fps),
+                            "[v" + i + "]"));
                 }
-                if (anySound) {
-                    silences.add(new Silence(samples, "a" + i));
-                }
-            } else {
-                double in = sg.path("in").asLong(0) / 1000.0;
+                input++;
+            } else if (!still && (picture || ownSound)) {
+                // The in-point is in whole ms; half a frame earlier makes the seek land on the frame it names, not the next.
+                double in = Math.max(0, sg.path("in").asLong(0) / 1000.0 - (sg.path("in").asLong(0) > 0 ? 0.5 / fps : 0));
                 // The planner read the rotation flag and planned with the picture as displayed; the graph turns it the same
                 // way, so a flag ffmpeg would mis-apply (a skew, 45°) cannot tilt or fail the render.
                 args.addAll(List.of("-noautorotate", "-ss", secs(in), "-t", secs(frames / (double) fps + 1.0), "-i", src.toString()));
-                g.append(framing.chain("[" + input + ":v]", "setpts=PTS-STARTPTS,fps=" + fps + turn(sg.path("rot").asInt(0)) + ",",
-                        String.format(Locale.ROOT, ",tpad=stop_mode=clone:stop_duration=2,trim=end_frame=%d,setpts=N/%d/TB", frames, fps),
-                        "[v" + i + "]"));
-                if (!anySound) {
-                    // no audio chain at all (see above)
-                } else if (sg.path("mute").asBoolean(false)) {
-                    silences.add(new Silence(samples, "a" + i));
-                } else {
+                if (picture) {
+                    g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]",
+                            "setpts=PTS-STARTPTS,fps=" + fps + turn(sg.path("rot").asInt(0)) + ",",
+                            String.format(Locale.ROOT, ",tpad=stop_mode=clone:stop_duration=2,trim=end_frame=%d,setpts=N/%d/TB", frames, fps),
+                            "[v" + i + "]"));
+                }
+                if (ownSound) {
                     g.append(String.format(Locale.ROOT, "[%d:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
                             + "apad,atrim=end_sample=%d[a%d];%n", input, samples, i));
                 }
+                input++;
+            }
+            if (anySound && !ownSound) {
+                silences.add(new Silence(samples, "a" + i));
             }
             lengths.add(frames);
             fx.add(sg.path("fx").asText("fade"));
             td.add(Planner.frames(sg.path("td").asLong(0)));
-            input++;
             i++;
         }
         int n = lengths.size();
@@ -116,8 +124,10 @@ public final class RenderCommand {
                 if (t >= lengths.get(k - 1) || t > lengths.get(k) || offset <= 0) {
                     throw new IllegalArgumentException("transition " + k + " (" + t + " frames) does not fit its segments");
                 }
-                g.append(String.format(Locale.ROOT, "[%s][v%d]xfade=transition=%s:duration=%s:offset=%s,setpts=N/%d/TB[xv%d];%n",
-                        pv, k, safeTransition(fx.get(k - 1)), secs(t / (double) fps), secs(offset / (double) fps), fps, k));
+                if (picture) {
+                    g.append(String.format(Locale.ROOT, "[%s][v%d]xfade=transition=%s:duration=%s:offset=%s,setpts=N/%d/TB[xv%d];%n",
+                            pv, k, safeTransition(fx.get(k - 1)), secs(t / (double) fps), secs(offset / (double) fps), fps, k));
+                }
                 if (anySound) {
                     g.append(String.format(Locale.ROOT, "[%s][a%d]acrossfade=d=%s:c1=tri:c2=tri[xa%d];%n", pa, k, secs(t / (double) fps), k));
                 }
@@ -129,12 +139,14 @@ public final class RenderCommand {
             v = pv;
             a = pa;
         } else {
-            StringBuilder concat = new StringBuilder();
-            for (int k = 0; k < n; k++) {
-                concat.append("[v").append(k).append(']').append(anySound ? "[a" + k + "]" : "");
+            if (picture || anySound) {
+                StringBuilder concat = new StringBuilder();
+                for (int k = 0; k < n; k++) {
+                    concat.append(picture ? "[v" + k + "]" : "").append(anySound ? "[a" + k + "]" : "");
+                }
+                g.append(concat).append("concat=n=").append(n).append(":v=").append(picture ? 1 : 0).append(":a=").append(anySound ? 1 : 0)
+                        .append(picture ? "[cv]" : "").append(anySound ? "[ca]" : "").append(";\n");
             }
-            g.append(concat).append("concat=n=").append(n).append(":v=1:a=").append(anySound ? 1 : 0)
-                    .append(anySound ? "[cv][ca];\n" : "[cv];\n");
             total = lengths.stream().mapToInt(Integer::intValue).sum();
             v = "cv";
             a = "ca";
@@ -142,7 +154,7 @@ public final class RenderCommand {
 
         JsonNode text = track(draft, 7);
         int t = 0;
-        if (text != null) {
+        if (picture && text != null) {
             for (JsonNode sg : text.path("sg")) {
                 Path textFile = scratch.resolve("title-" + t + ".txt");
                 Files.writeString(textFile, sg.path("text").asText(""), StandardCharsets.UTF_8);
@@ -158,7 +170,7 @@ public final class RenderCommand {
         }
 
         JsonNode audio = track(draft, 1);
-        if (audio != null && !audio.path("sg").isEmpty()) {
+        if (sound && audio != null && !audio.path("sg").isEmpty()) {
             JsonNode sg = audio.path("sg").get(0);
             Path src = source(media, sg);
             if (sg.path("loop").asBoolean(false)) {
@@ -178,7 +190,7 @@ public final class RenderCommand {
                 a = "music";
             }
             input++;
-        } else if (!anySound) {
+        } else if (sound && !anySound) {
             silences.add(new Silence(total * 48000L / fps, "quiet"));
             a = "quiet";
         }
@@ -199,17 +211,24 @@ public final class RenderCommand {
                         k, silences.get(k).samples(), silences.get(k).label()));
             }
         }
-        input++;
-        g.append("[").append(v).append("]null[vout];\n[").append(a).append("]anull[aout]");
+        List<String> outputs = new ArrayList<>();
+        if (picture) {
+            g.append("[").append(v).append("]null[vout];\n");
+            long maxrate = (long) w * h * fps / 10;
+            outputs.addAll(List.of("-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", String.valueOf(maxrate),
+                    "-bufsize", String.valueOf(maxrate * 2), "-pix_fmt", "yuv420p", "-r", String.valueOf(fps)));
+        }
+        if (sound) {
+            g.append("[").append(a).append("]anull[aout];\n");
+            outputs.addAll(List.of("-map", "[aout]", "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2"));
+        }
 
-        Path script = scratch.resolve("graph.txt");
-        Files.writeString(script, g.toString(), StandardCharsets.UTF_8);
-        long maxrate = (long) w * h * fps / 10;
-        args.addAll(List.of("-filter_complex_script", script.toString(), "-map", "[vout]", "-map", "[aout]",
-                "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", String.valueOf(maxrate),
-                "-bufsize", String.valueOf(maxrate * 2), "-pix_fmt", "yuv420p", "-r", String.valueOf(fps),
-                "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
-                "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats", output.toString()));
+        Path script = scratch.resolve(streams == Streams.BOTH ? "graph.txt" : "graph-" + output.getFileName() + ".txt");
+        Files.writeString(script, g.toString().replaceFirst(";\\s*$", ""), StandardCharsets.UTF_8);
+        args.addAll(List.of("-filter_complex_script", script.toString()));
+        args.addAll(outputs);
+        args.addAll(List.of("-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats",
+                output.toString()));
         return new Command(args, total);
     }
 

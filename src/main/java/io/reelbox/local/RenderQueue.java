@@ -34,7 +34,7 @@ public final class RenderQueue implements AutoCloseable {
         public volatile double duration;
         public volatile long size;
         public final long createdAt = System.currentTimeMillis();
-        volatile Process process;
+        final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean cancelled;
 
         Render(String id) {
@@ -45,13 +45,16 @@ public final class RenderQueue implements AutoCloseable {
     private final Ffmpeg ffmpeg;
     private final Path font;
     private final Path dir;
+    private final int parts;
     private final ExecutorService workers;
     private final Map<String, Render> renders = new ConcurrentHashMap<>();
 
-    public RenderQueue(Ffmpeg ffmpeg, Path font, Path dir, int concurrency) {
+    /** {@code parts}: 1 renders each video in one ffmpeg run; 2 renders long ones as two halves side by side. */
+    public RenderQueue(Ffmpeg ffmpeg, Path font, Path dir, int concurrency, int parts) {
         this.ffmpeg = ffmpeg;
         this.font = font;
         this.dir = dir;
+        this.parts = parts;
         this.workers = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
             Thread t = new Thread(r, "local-render");
             t.setDaemon(true);
@@ -83,10 +86,7 @@ public final class RenderQueue implements AutoCloseable {
             return;
         }
         r.cancelled = true;
-        Process p = r.process;
-        if (p != null) {
-            p.destroyForcibly();
-        }
+        r.processes.forEach(Process::destroyForcibly);
         if (!"completed".equals(r.status)) {
             r.status = "failed";
             r.error = "cancelled";
@@ -102,32 +102,40 @@ public final class RenderQueue implements AutoCloseable {
             Files.createDirectories(dir);
             scratch = Files.createTempDirectory(dir, ".work-" + r.id);
             Path part = scratch.resolve("out.mp4");
-            RenderCommand.Command cmd = RenderCommand.build(draft, media, font, scratch, part);
+            RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts);
             r.status = "processing";
             long t0 = System.nanoTime();
-            Process p = ffmpeg.start(cmd.args(), scratch.resolve("ffmpeg.log"));
-            r.process = p;
-            double totalUs = cmd.totalFrames() * 1_000_000.0 / Planner.FPS;
-            Ffmpeg.readProgress(p, us -> r.progress = (int) Math.min(99, Math.max(0, Math.round(us * 100 / totalUs))));
-            int rc = p.waitFor();
+            long[] done = new long[plan.video().size()];
+            double totalUs = plan.totalFrames() * 1_000_000.0 / Planner.FPS;
+            List<Run> runs = new java.util.ArrayList<>();
+            for (int k = 0; k < plan.video().size(); k++) {
+                int slot = k;
+                runs.add(start(r, plan.video().get(k).args(), scratch.resolve("ffmpeg-" + k + ".log"), us -> {
+                    done[slot] = us;
+                    r.progress = (int) Math.min(99, Math.max(0, Math.round(java.util.Arrays.stream(done).sum() * 100 / totalUs)));
+                }));
+            }
+            if (plan.audio() != null) {
+                runs.add(start(r, plan.audio().args(), scratch.resolve("ffmpeg-sound.log"), us -> { }));
+            }
+            for (Run run : runs) {
+                run.finish(r);
+            }
+            if (!plan.join().isEmpty()) {
+                start(r, plan.join(), scratch.resolve("ffmpeg-join.log"), us -> { }).finish(r);
+            }
             if (r.cancelled) {
                 return;
             }
-            String log = tail(scratch.resolve("ffmpeg.log"));
-            boolean writeFailed = log.toLowerCase(java.util.Locale.ROOT).contains("no space left") || log.contains("Error writing trailer");
-            if (rc != 0 || writeFailed || !Files.exists(part) || Files.size(part) == 0) {
-                if (writeFailed || diskFull()) {
-                    // Its own log may not have fit either: say what happened in words a client can act on.
-                    throw new IOException(NO_SPACE + " (" + dir + "): the render could not be written");
-                }
-                throw new IOException("ffmpeg exited with " + rc + ": " + log);
+            if (!Files.exists(part) || Files.size(part) == 0) {
+                throw new IOException(diskFull(dir) ? NO_SPACE + " (" + dir + "): the render could not be written" : "ffmpeg wrote no video");
             }
-            verify(part, cmd.totalFrames() / (double) Planner.FPS);
+            verify(part, plan.totalFrames() / (double) Planner.FPS);
             Path out = dir.resolve(r.id + ".mp4");
             Files.move(part, out, StandardCopyOption.ATOMIC_MOVE);
             r.output = out;
             r.size = Files.size(out);
-            r.duration = cmd.totalFrames() / (double) Planner.FPS;
+            r.duration = plan.totalFrames() / (double) Planner.FPS;
             r.progress = 100;
             r.status = "completed";
             LOG.info("Local render {} done: {} s of video in {} ms", r.id, r.duration, (System.nanoTime() - t0) / 1_000_000);
@@ -143,6 +151,46 @@ public final class RenderQueue implements AutoCloseable {
         }
     }
 
+    /** One ffmpeg process of a render, its progress read on a thread of its own so that parts run side by side. */
+    private record Run(Process process, Thread reader, Path log) {
+
+        void finish(Render r) throws IOException, InterruptedException {
+            int rc = process.waitFor();
+            reader.join();
+            if (r.cancelled) {
+                return;
+            }
+            String tail = tail(log);
+            boolean writeFailed = tail.toLowerCase(java.util.Locale.ROOT).contains("no space left") || tail.contains("Error writing trailer");
+            if (rc != 0 || writeFailed) {
+                r.processes.forEach(Process::destroyForcibly);
+                if (writeFailed || diskFull(log.getParent())) {
+                    // Its own log may not have fit either: say what happened in words a client can act on.
+                    throw new IOException(NO_SPACE + " (" + log.getParent().getParent() + "): the render could not be written");
+                }
+                throw new IOException("ffmpeg exited with " + rc + ": " + tail);
+            }
+        }
+    }
+
+    private Run start(Render r, List<String> args, Path log, java.util.function.Consumer<Long> progress) throws IOException {
+        Process p = ffmpeg.start(args, log);
+        r.processes.add(p);
+        if (r.cancelled) {
+            p.destroyForcibly();
+        }
+        Thread reader = new Thread(() -> {
+            try {
+                Ffmpeg.readProgress(p, progress);
+            } catch (IOException ignored) {
+                // the process died; finish() reports its exit code and log
+            }
+        }, "local-render-progress");
+        reader.setDaemon(true);
+        reader.start();
+        return new Run(p, reader, log);
+    }
+
     /**
      * A render is complete only when its file plays for the planned length: ffmpeg can exit 0 with a file cut short
      * (a full disk while it rewrote the file for +faststart left 8 kB and no index).
@@ -152,11 +200,11 @@ public final class RenderQueue implements AutoCloseable {
         try {
             duration = MediaInfo.probe(ffmpeg, "render", video, io.reelbox.inbox.MediaKind.MP4).duration();
         } catch (IOException unreadable) {
-            throw new IOException((diskFull() ? NO_SPACE + " (" + dir + ")" : "the render is not a playable video")
+            throw new IOException((diskFull(dir) ? NO_SPACE + " (" + dir + ")" : "the render is not a playable video")
                     + ": " + unreadable.getMessage());
         }
         if (duration < planned - 1.0 / Planner.FPS - 0.05) {
-            throw new IOException((diskFull() ? NO_SPACE + " (" + dir + "): " : "") + "the render was cut short: " + duration
+            throw new IOException((diskFull(dir) ? NO_SPACE + " (" + dir + "): " : "") + "the render was cut short: " + duration
                     + " s of the planned " + planned + " s");
         }
     }
@@ -164,8 +212,8 @@ public final class RenderQueue implements AutoCloseable {
     /** How a render that died of a full disk is reported (clients look for these words). */
     public static final String NO_SPACE = "no space left on the embedded backend's disk";
 
-    /** The render folder's disk has less than a megabyte free: a render that failed now most likely ran out of it. */
-    private boolean diskFull() {
+    /** The folder's disk has less than a megabyte free: a render that failed now most likely ran out of it. */
+    private static boolean diskFull(Path dir) {
         try {
             return Files.getFileStore(dir).getUsableSpace() < 1_000_000;
         } catch (IOException e) {
@@ -201,12 +249,7 @@ public final class RenderQueue implements AutoCloseable {
 
     @Override
     public void close() {
-        renders.values().forEach(r -> {
-            Process p = r.process;
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        });
+        renders.values().forEach(r -> r.processes.forEach(Process::destroyForcibly));
         workers.shutdownNow();
     }
 }

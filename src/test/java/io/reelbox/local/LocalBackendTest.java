@@ -44,7 +44,7 @@ class LocalBackendTest {
     @BeforeAll
     static void start() throws Exception {
         backend = LocalBackend.start(new LocalBackend.Config(dir.resolve("local"), Probe.ffmpeg(), LocalSetup.font(dir),
-                2_000_000, 1, Duration.ofHours(1), List.of(dir.resolve("media"))), 0);
+                2_000_000, 1, 2, Duration.ofHours(1), List.of(dir.resolve("media"))), 0);
         client = new NemoClient(TestSettings.with(Map.of()), backend::baseUrl);
         token = client.anonymousToken("test-client").token();
         still = Probe.still(Files.createDirectories(dir.resolve("media")).resolve("photo.jpg"), "color=c=0x203040:s=640x360");
@@ -53,7 +53,7 @@ class LocalBackendTest {
 
     /** Another backend, in {@code folder}, taking files by file: URL only under {@code roots}. */
     private static LocalBackend backendIn(Path folder, Duration retention, List<Path> roots) throws Exception {
-        return LocalBackend.start(new LocalBackend.Config(folder, Probe.ffmpeg(), LocalSetup.font(dir), 2_000_000, 1, retention, roots), 0);
+        return LocalBackend.start(new LocalBackend.Config(folder, Probe.ffmpeg(), LocalSetup.font(dir), 2_000_000, 1, 2, retention, roots), 0);
     }
 
     @AfterAll

@@ -89,7 +89,7 @@ class LocalRenderTest {
         Planner.Plan plan = new Planner().plan(prompt, null, infos);
         Path out = work.resolve("out.mp4");
         Path scratch = Files.createDirectories(work.resolve("scratch"));
-        RenderCommand.Command cmd = RenderCommand.build(plan.draft(), files, LocalSetup.font(work), scratch, out);
+        RenderCommand.Command cmd = RenderCommand.build(plan.draft(), files, LocalSetup.font(work), scratch, out, RenderCommand.Streams.BOTH);
         Process p = ff.start(cmd.args(), scratch.resolve("log"));
         Ffmpeg.readProgress(p, us -> { });
         assertEquals(0, p.waitFor(), () -> {

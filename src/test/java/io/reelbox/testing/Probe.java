@@ -133,4 +133,14 @@ public final class Probe {
         }
         return Double.parseDouble(m.group(1));
     }
+
+    /** The structural similarity of two videos' pictures, frame by frame (1.0: identical). */
+    public static double ssim(Path a, Path b) throws IOException {
+        String out = ffmpeg().run(List.of("-i", a.toString(), "-i", b.toString(), "-lavfi", "[0:v][1:v]ssim", "-f", "null", "-"), 120);
+        Matcher m = Pattern.compile("SSIM .*All:(\\d+(?:\\.\\d+)?)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("no SSIM: " + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
 }
