@@ -67,6 +67,7 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         beans.bind("diskGate", disks);
         beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
         beans.bind("dropKey", new DropKey());
+        beans.bind("inboxWatch", new io.reelbox.inbox.InboxWatchScheduler());
         beans.bind("inputCheck", new InputCheck(settings));
         beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, credits, registry, journal));
         beans.bind("creditGate", credits);

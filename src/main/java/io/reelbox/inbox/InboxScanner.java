@@ -82,7 +82,7 @@ public final class InboxScanner {
 
     private final Layout layout;
     private final Clock clock;
-    private final Stability stability = new Stability();
+    private final Stability stability;
     private final Map<Path, Instant> firstSeen = new HashMap<>();
     private final java.util.Set<Path> seenSidecars = new java.util.HashSet<>();
     private Rules scanRules;
@@ -104,6 +104,7 @@ public final class InboxScanner {
         this.owner = owner;
         this.layout = layout;
         this.clock = clock;
+        this.stability = new Stability(layout.inbox());
     }
 
     public Layout layout() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,17 +13,31 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Tells whether a file has stopped changing: same size and modification time for at least {@code stable-for}, timed
- * from when this daemon first saw it. Timing from the first sighting (not the file's mtime) matters: a copy that
- * preserves timestamps would otherwise look finished while it is still growing. Used by the scanner thread only.
+ * Tells whether a file has stopped changing. Two ways:
+ * <ul>
+ * <li><b>Moved in whole.</b> A file or job folder that was renamed (or linked) into the inbox after it was written
+ * carries the proof: its inode-change time (ctime, set by the rename) is later than its last write (mtime), and
+ * nothing inside a folder changed after the folder arrived. Such a drop is ready at once. A writer still at work
+ * moves mtime (and ctime) forward with every write, so it never looks like this; neither does a folder still being
+ * filled, whose mtime moves with each new entry.</li>
+ * <li><b>Otherwise</b>: the same size and mtime for at least {@code stable-for}, timed from when this daemon first
+ * saw it. Timing from the first sighting (not the file's mtime) matters: a copy that preserves timestamps would
+ * otherwise look finished while it is still growing.</li>
+ * </ul>
+ * Where the file system has no ctime (not Unix) only the second applies. Used by the scanner thread only.
  */
 final class Stability {
 
     private record Seen(long size, long mtime, Instant since) {
     }
 
+    private final Path inbox;
     private final Map<Path, Seen> seen = new HashMap<>();
     private final Set<Path> touched = new HashSet<>();
+
+    Stability(Path inbox) {
+        this.inbox = inbox.toAbsolutePath().normalize();
+    }
 
     boolean isStable(Path path, Instant now, Duration stableFor) {
         BasicFileAttributes attrs;
@@ -39,7 +54,30 @@ final class Stability {
             s = new Seen(size, mtime, now);
             seen.put(path, s);
         }
-        return Duration.between(s.since, now).compareTo(stableFor) >= 0;
+        return movedInWhole(path) || Duration.between(s.since, now).compareTo(stableFor) >= 0;
+    }
+
+    /** The drop holding {@code path} (the path itself, or the job folder it is in) arrived by rename, after its last write. */
+    private boolean movedInWhole(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        if (!p.startsWith(inbox) || p.equals(inbox)) {
+            return false;
+        }
+        Path entry = inbox.resolve(inbox.relativize(p).getName(0));
+        try {
+            Map<String, Object> arrived = Files.readAttributes(entry, "unix:lastModifiedTime,ctime");
+            FileTime entryChanged = (FileTime) arrived.get("ctime");
+            if (entryChanged.compareTo((FileTime) arrived.get("lastModifiedTime")) <= 0) {
+                return false;
+            }
+            if (p.equals(entry)) {
+                return true;
+            }
+            FileTime changed = (FileTime) Files.getAttribute(p, "unix:ctime");
+            return changed.compareTo(entryChanged) <= 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Forgets files not looked at since the previous call, so the map does not grow forever. */

@@ -150,4 +150,62 @@ class InboxScannerTest {
         assertEquals(List.of("a"), scanner.claimReady(1, rules).stream().map(ClaimedJob::name).toList());
         assertEquals(List.of("b", "c"), scanner.claimReady(5, rules).stream().map(ClaimedJob::name).toList());
     }
+
+    @Test
+    void aDropMovedInWholeIsTakenAtOnce() throws Exception {
+        // Written elsewhere, then renamed into the inbox: a folder job and a flat one.
+        Path staging = Files.createDirectories(root.resolve("staging"));
+        Path folder = Files.createDirectories(staging.resolve("trip"));
+        Media.jpg(folder.resolve("a.jpg"));
+        Files.writeString(folder.resolve("job.yaml"), "prompt: p");
+        Media.mp4(staging.resolve("beach.mp4"));
+        Files.writeString(staging.resolve("beach.yaml"), "prompt: p");
+        awaitNextClockTick(staging);
+        Files.move(folder, inbox.resolve("trip"));
+        Files.move(staging.resolve("beach.mp4"), inbox.resolve("beach.mp4"));
+        Files.move(staging.resolve("beach.yaml"), inbox.resolve("beach.yaml"));
+        assertEquals(List.of("beach", "trip"), scanner.claimReady(10, rules).stream().map(ClaimedJob::name).sorted().toList(),
+                "no stable-for wait: the rename proves the files were complete");
+    }
+
+    @Test
+    void aFolderStillBeingFilledAfterItArrivedWaits() throws Exception {
+        Path folder = Files.createDirectories(root.resolve("staging").resolve("trip"));
+        Files.writeString(folder.resolve("job.yaml"), "prompt: p");
+        awaitNextClockTick(folder);
+        Files.move(folder, inbox.resolve("trip"));
+        awaitNextClockTick(inbox.resolve("trip"));
+        Media.jpg(inbox.resolve("trip").resolve("a.jpg"));
+        assertTrue(scanner.claimReady(10, rules).isEmpty(), "a file written into it after it arrived");
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(1, scanner.claimReady(10, rules).size(), "then stable-for as usual");
+    }
+
+    @Test
+    void aFileRewrittenAfterItWasMovedInWaits() throws Exception {
+        Path staging = Files.createDirectories(root.resolve("staging"));
+        Media.mp4(staging.resolve("beach.mp4"));
+        Files.writeString(staging.resolve("beach.yaml"), "prompt: p");
+        awaitNextClockTick(staging);
+        Files.move(staging.resolve("beach.mp4"), inbox.resolve("beach.mp4"));
+        Files.move(staging.resolve("beach.yaml"), inbox.resolve("beach.yaml"));
+        awaitNextClockTick(inbox);
+        Files.write(inbox.resolve("beach.mp4"), new byte[100], java.nio.file.StandardOpenOption.APPEND);
+        assertTrue(scanner.claimReady(10, rules).isEmpty(), "still being written after the move");
+    }
+
+    /**
+     * File times tick in steps of the kernel's clock (a few ms): wait until a file made now gets a later time than
+     * {@code dir}'s, so that a rename right after is seen as later than the writes before it.
+     */
+    private static void awaitNextClockTick(Path dir) throws Exception {
+        java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(dir);
+        Path probe = dir.resolveSibling(".tick-" + System.nanoTime());
+        org.awaitility.Awaitility.await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(2)).until(() -> {
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            return Files.getLastModifiedTime(probe).compareTo(before) > 0;
+        });
+        Files.deleteIfExists(probe);
+    }
 }
