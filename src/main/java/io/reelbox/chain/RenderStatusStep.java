@@ -20,6 +20,8 @@ import io.reelbox.nemo.SessionLost;
 final class RenderStatusStep implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(RenderStatusStep.class);
+    /** How long a backend that can may hold a status request open until the render ends (see NemoClient). */
+    private static final java.time.Duration HELD = java.time.Duration.ofSeconds(5);
 
     private final Chain chain;
     private final Sessions sessions;
@@ -52,7 +54,7 @@ final class RenderStatusStep implements Step {
         }
         RenderStatus s;
         try {
-            s = chain.call(job, t -> chain.client().renderStatus(t, r.renderId));
+            s = chain.call(job, t -> chain.client().renderStatus(t, r.renderId, HELD));
         } catch (ApiException e) {
             if (!job.resumed || e.httpStatus() != 404 || e instanceof SessionLost) {
                 throw e;

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -498,6 +500,16 @@ public final class LocalBackend implements AutoCloseable {
             send(ex, 404, JSON.createObjectNode().put("detail", "render not found: " + id));
             return;
         }
+        // A client that says "Prefer: wait=N" (RFC 7240) is answered when the render ends, or after N s (at most
+        // MAX_HOLD): it learns of the end at once without polling in a tight loop. Others get the status now.
+        Matcher wait = PREFER_WAIT.matcher(Optional.ofNullable(ex.getRequestHeaders().getFirst("Prefer")).orElse(""));
+        if (wait.find() && r.status.matches("pending|processing")) {
+            try {
+                r.awaitEnd(Duration.ofSeconds(Math.min(Long.parseLong(wait.group(1)), MAX_HOLD.toSeconds())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         ObjectNode n = JSON.createObjectNode().put("taskId", r.id).put("status", r.status).put("progress", r.progress);
         if ("completed".equals(r.status)) {
             n.putObject("output").put("url", renderLinks.computeIfAbsent(r.id, key -> link(r.output)))
@@ -508,6 +520,9 @@ public final class LocalBackend implements AutoCloseable {
         }
         send(ex, 200, n);
     }
+
+    private static final Pattern PREFER_WAIT = Pattern.compile("(?i)\\bwait\\s*=\\s*(\\d{1,6})");
+    private static final Duration MAX_HOLD = Duration.ofSeconds(10);
 
     private void download(HttpExchange ex, String id) throws IOException {
         RenderQueue.Render r = renders.get(id);

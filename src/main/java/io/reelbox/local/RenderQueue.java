@@ -36,9 +36,21 @@ public final class RenderQueue implements AutoCloseable {
         public final long createdAt = System.currentTimeMillis();
         final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean cancelled;
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
         Render(String id) {
             this.id = id;
+        }
+
+        /** Sets the final status ({@code completed} or {@code failed}) and wakes whoever waits for it. */
+        void end(String finalStatus) {
+            status = finalStatus;
+            ended.countDown();
+        }
+
+        /** Waits up to {@code max} for the render to end; true when it has. */
+        public boolean awaitEnd(java.time.Duration max) throws InterruptedException {
+            return ended.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
@@ -88,8 +100,8 @@ public final class RenderQueue implements AutoCloseable {
         r.cancelled = true;
         r.processes.forEach(Process::destroyForcibly);
         if (!"completed".equals(r.status)) {
-            r.status = "failed";
             r.error = "cancelled";
+            r.end("failed");
         }
     }
 
@@ -137,14 +149,14 @@ public final class RenderQueue implements AutoCloseable {
             r.size = Files.size(out);
             r.duration = plan.totalFrames() / (double) Planner.FPS;
             r.progress = 100;
-            r.status = "completed";
+            r.end("completed");
             LOG.info("Local render {} done: {} s of video in {} ms", r.id, r.duration, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            r.status = "failed";
             r.error = e.getMessage();
+            r.end("failed");
             LOG.warn("Local render {} failed: {}", r.id, e.getMessage());
         } finally {
             deleteTree(scratch);

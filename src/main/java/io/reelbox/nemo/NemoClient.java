@@ -201,8 +201,22 @@ public final class NemoClient implements Closeable {
         json("export", jsonPost("/api/render/proxy/lambda", body), token, readTimeout());
     }
 
+    /** The render's status, now. */
     public RenderStatus renderStatus(String token, String renderId) {
-        return RenderStatus.from(json("render status", new HttpGet(url("/api/render/proxy/lambda/" + segment(renderId))), token, readTimeout()));
+        return renderStatus(token, renderId, Duration.ZERO);
+    }
+
+    /**
+     * The render's status, asking to be answered when the render ends or within {@code wait} ({@code Prefer: wait},
+     * RFC 7240). The embedded backend holds the request that long, so a poll loop learns of the end at once without
+     * pausing between polls; a server that does not know the preference ignores it and answers now.
+     */
+    public RenderStatus renderStatus(String token, String renderId, Duration wait) {
+        HttpGet get = new HttpGet(url("/api/render/proxy/lambda/" + segment(renderId)));
+        if (wait.toSeconds() > 0) {
+            get.addHeader("Prefer", "wait=" + wait.toSeconds());
+        }
+        return RenderStatus.from(json("render status", get, token, readTimeout()));
     }
 
     public void cancel(String token, String renderId) {

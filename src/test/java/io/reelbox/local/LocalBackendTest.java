@@ -139,6 +139,20 @@ class LocalBackendTest {
     }
 
     @Test
+    void aStatusRequestThatPrefersToWaitIsAnsweredWhenTheRenderEnds() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        client.upload(token, sid, List.of(still));
+        client.prompt(token, sid, "a 6 second 480p video", "test");
+        client.export(token, sid, "render_held", client.state(token, sid).path("draft"));
+        assertTrue(client.renderStatus(token, "render_held").status().matches("pending|processing"), "plain: answered now");
+        long t0 = System.nanoTime();
+        RenderStatus held = client.renderStatus(token, "render_held", Duration.ofSeconds(60));
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(held.completed(), "answered when it ended: " + held.status());
+        assertTrue(waited < 10_000, "held no longer than the backend's cap, and here until the end: " + waited + " ms");
+    }
+
+    @Test
     void oneRenderAtATimeTheRestPending() throws Exception {
         String sid = client.createSession(token, "en")[1];
         client.upload(token, sid, List.of(still));
