@@ -33,7 +33,6 @@ done
 "$FF" -loglevel error -y -f lavfi -i "aevalsrc='0.1*sin(2*PI*(220+55*floor(mod(t,4)))*t)':s=44100:d=60" -ac 2 -b:a 128k "$W/media/music.mp3"
 printf 'Urban Dreams' > "$W/title.txt"
 
-echo "== 1. hand-written ffmpeg command (reference job), $RUNS runs"
 D=12.8
 graph=""
 for i in 0 1 2 3 4; do
@@ -43,19 +42,19 @@ graph+="[v0][v1]xfade=transition=fade:duration=1:offset=11.8,setpts=N/30/TB[x1];
 graph+="[x2][v3]xfade=transition=fade:duration=1:offset=35.4,setpts=N/30/TB[x3];[x3][v4]xfade=transition=fade:duration=1:offset=47.2,setpts=N/30/TB[x4];"
 graph+="[x4]drawtext=fontfile=$W/font.ttf:textfile=$W/title.txt:fontcolor=white:fontsize=90:borderw=5:bordercolor=black@0.7:x=(w-text_w)/2:y=(h-text_h)/2:enable='between(t,0,3)'[vout];"
 graph+="[5:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=duration=60,volume=0.35,afade=t=out:st=57:d=3[aout]"
-for r in $(seq "$RUNS"); do
+# One run of the hand-written command; prints its wall seconds.
+hand() {
   /usr/bin/time -f "%e s %M kB" -o "$W/hand.txt" "$FF" -loglevel error -y \
     -i "$W/media/still1.jpg" -i "$W/media/still2.jpg" -i "$W/media/still3.jpg" -i "$W/media/still4.jpg" -i "$W/media/still5.jpg" \
     -i "$W/media/music.mp3" -filter_complex "$graph" -map "[vout]" -map "[aout]" -c:v libx264 -preset veryfast -crf 23 \
     -pix_fmt yuv420p -r 30 -c:a aac -b:a 160k -movflags +faststart "$W/hand.mp4"
-  echo "hand-written run $r: $(cat "$W/hand.txt") (wall, ffmpeg peak RSS)"
-done
+  cut -d' ' -f1 "$W/hand.txt"
+}
 
 start_daemon() {
   mkdir -p "$W/d/inbox" "$W/d/outbox"
   java -Xmx256m -Dreelbox.api.base-url=embedded -Dreelbox.local.ffmpeg="$W/bin/ffmpeg-timed" \
     -Dreelbox.inbox="$W/d/inbox" -Dreelbox.outbox="$W/d/outbox" -Dreelbox.work-dir="$W/d/work" -Dreelbox.routes-dir="$W/d/routes" \
-    -Dreelbox.inbox.stable-for=500ms -Dreelbox.inbox.scan-interval=200 -Dreelbox.local.poll-interval=200ms \
     -jar "$JAR" > "$W/daemon.log" 2>&1 &
   DPID=$!
   until grep -q "Reelbox running" "$W/daemon.log"; do
@@ -64,7 +63,8 @@ start_daemon() {
   done
 }
 
-# Drops a folder job (prompt $2) named $1 and waits for its report; prints the drop-to-outbox seconds.
+# Drops a folder job (prompt $2) named $1, as a user's file manager does (written elsewhere, then moved in), and waits
+# for its report; prints the drop-to-outbox seconds. The daemon runs with its default settings.
 drop() {
   local name=$1 prompt=$2
   mkdir -p "$W/d/inbox/.staging-$name"
@@ -81,12 +81,18 @@ drop() {
 
 start_daemon
 REF="combine my clips into a 60-second video with 1-second transitions, titled 'Urban Dreams', music at 35%"
-echo "== 2. drop-to-outbox through the daemon (java -Xmx256m, embedded backend), $RUNS runs"
+echo "== 1+2. the hand-written ffmpeg command, then drop-to-outbox through the daemon (java -Xmx256m, embedded"
+echo "        backend, default settings), taking turns, $RUNS rounds"
+: > "$W/ratios.txt"
 for r in $(seq "$RUNS"); do
+  h=$(hand)
+  echo "hand-written run $r: $h s (wall), ffmpeg peak RSS $(cut -d' ' -f3 "$W/hand.txt") kB"
   : > "$W/ffmpeg-times.txt"
   s=$(drop "ref$r" "$REF")
-  echo "daemon run $r: drop-to-outbox ${s} s; ffmpeg alone $(tail -1 "$W/ffmpeg-times.txt") (wall, peak RSS)"
+  echo "daemon run $r: drop-to-outbox ${s} s; render $(grep -o 'Local render [^ ]* done: .* in [0-9]* ms' "$W/daemon.log" | tail -1 | grep -o '[0-9]* ms$') (all its ffmpeg runs); largest ffmpeg peak RSS $(grep -o '[0-9]* kB' "$W/ffmpeg-times.txt" | sort -n | tail -1)"
+  awk -v d="$s" -v h="$h" 'BEGIN { printf "%.3f\n", d / h }' | tee -a "$W/ratios.txt" | sed "s/^/round $r ratio drop-to-outbox \/ hand-written: /"
 done
+echo "median ratio: $(sort -n "$W/ratios.txt" | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}')"
 echo "daemon peak RSS: $(grep VmHWM /proc/$DPID/status | awk '{print $2}') kB"
 { "$FF" -hide_banner -i "$W/d/outbox/ref1.mp4" 2>&1 || true; } | grep -E "Duration|Stream" | sed 's/^/  /'
 
@@ -96,7 +102,7 @@ for v in "15-second 1080p" "60-second 1080p" "240-second 1080p" "60-second 720p"
   : > "$W/ffmpeg-times.txt"
   name=$(echo "$v" | tr -c 'a-zA-Z0-9\n' '-')
   s=$(drop "$name" "combine my clips into a $v video with transitions, titled 'Urban Dreams', music at 35%")
-  echo "$v: render $(tail -1 "$W/ffmpeg-times.txt"); drop-to-outbox ${s} s; file $(stat -c %s "$W/d/outbox/$name.mp4") bytes"
+  echo "$v: render $(grep -o 'Local render [^ ]* done: .* in [0-9]* ms' "$W/daemon.log" | tail -1 | grep -o '[0-9]* ms$'); largest ffmpeg peak RSS $(grep -o '[0-9]* kB' "$W/ffmpeg-times.txt" | sort -n | tail -1); drop-to-outbox ${s} s; file $(stat -c %s "$W/d/outbox/$name.mp4") bytes"
 done
 fi
 kill $DPID; wait $DPID 2>/dev/null || true

@@ -39,6 +39,7 @@ public class InboxWatchScheduler extends DefaultScheduledPollConsumerScheduler {
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private volatile WatchService service;
     private Thread watcher;
+    private ScheduledExecutorService ownExecutor;
 
     public String getWatch() {
         return watch;
@@ -56,6 +57,12 @@ public class InboxWatchScheduler extends DefaultScheduledPollConsumerScheduler {
 
     @Override
     public void startScheduler() {
+        // The executor is this scheduler's own, made here rather than in doStart: as a registry bean it may have been
+        // started before a consumer was given to it, and a reloaded route's consumer starts it again.
+        if (getScheduledExecutorService() == null && getCamelContext() != null) {
+            ownExecutor = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "reelbox-intake-poll");
+            setScheduledExecutorService(ownExecutor);
+        }
         super.startScheduler();
         if (watcher == null && watch != null && !watch.isBlank()) {
             startWatching(Path.of(watch));
@@ -126,5 +133,10 @@ public class InboxWatchScheduler extends DefaultScheduledPollConsumerScheduler {
             watcher = null;
         }
         super.doStop();
+        if (ownExecutor != null) {
+            getCamelContext().getExecutorServiceManager().shutdownNow(ownExecutor);
+            setScheduledExecutorService(null);
+            ownExecutor = null;
+        }
     }
 }
