@@ -112,6 +112,11 @@ public final class LocalBackend implements AutoCloseable {
         // scratch folder) belongs to nobody any more.
         RenderQueue.deleteTree(config.dir().resolve("sessions"));
         RenderQueue.deleteTree(config.dir().resolve("renders"));
+        // The JDK server writes a response's head and body apart; with Nagle's algorithm on, the body then waits for the
+        // client's delayed ACK: 40 ms on every call on Linux (measured: a state read took 45 ms, now under 2).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         LocalBackend backend = new LocalBackend(config, server);
         server.start();

@@ -78,6 +78,9 @@ public final class NemoClient implements Closeable {
                         // A kept-alive connection the server closed meanwhile is found out before reuse, not after.
                         .setValidateAfterInactivity(org.apache.hc.core5.util.TimeValue.ofSeconds(1)).build())
                 .setMaxConnTotal(64).setMaxConnPerRoute(32)
+                // Nagle's algorithm holds a multipart body's last small write until the server's delayed ACK (40 ms on
+                // Linux): 40 ms lost per upload, measured against the embedded backend.
+                .setDefaultSocketConfig(org.apache.hc.core5.http.io.SocketConfig.custom().setTcpNoDelay(true).build())
                 .build();
         this.http = HttpClients.custom()
                 .setConnectionManager(connections)
