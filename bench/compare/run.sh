@@ -19,8 +19,8 @@ git worktree add -q --detach "$W/base-src" "$BASE"
 for r in $(seq "$ROUNDS"); do
   for v in base new; do
     echo "== round $r, $v ($( [ $v = base ] && echo "$BASE" || git rev-parse --short HEAD))"
-    REELBOX_JAR="$W/$v/reelbox.jar" SCALING=0 bench/render/run.sh 1 | grep -E "run 1|peak RSS:" | sed "s/^/$v /"
-    REELBOX_JAR="$W/$v/reelbox.jar" CURL=$([ $v = new ] && echo 1 || echo 0) bench/upload/run.sh 1 | grep -E "run 1" | sed "s/^/$v /"
+    REELBOX_JAR="$W/$v/reelbox.jar" SCALING=0 bench/render/run.sh 1 | grep -E "run 1|peak RSS:|ratio" | sed "s/^/$v /"
+    REELBOX_JAR="$W/$v/reelbox.jar" CURL=$([ $v = new ] && echo 1 || echo 0) bench/upload/run.sh 1 | grep -E "run 1|round 1" | sed "s/^/$v /"
   done
 done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1)"
