@@ -73,9 +73,10 @@ public final class RenderCommand {
                             + "zoompan=z='min(1+0.12*on/%d,1.12)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=%d:s=%dx%d:fps=%d,"
                             + "format=yuv420p,setpts=N/%d/TB[v%d];%n", input, w, h, w, h, frames, frames, w, h, fps, fps, i));
                 } else {
-                    // Framed once, then looped: the fill costs one still's worth of work, not a frame's.
+                    // Framed once, then looped: the fill costs one still's worth of work, not a frame's. The time base is set
+                    // to one frame first: a photo comes in at 1/25 s, where N/30 s rounds unevenly and a frame can go missing.
                     g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]", "",
-                            String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,setpts=N/%d/TB,fps=%d", frames - 1, fps, fps),
+                            String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,settb=1/%d,setpts=N,fps=%d", frames - 1, fps, fps),
                             "[v" + i + "]"));
                 }
                 input++;

@@ -140,7 +140,9 @@ class CrashResumeTest {
         Map<String, String> embedded = Map.of("reelbox.api.base-url", "embedded", "reelbox.prompt.recovery-first-read", "100ms",
                 "reelbox.local.ffmpeg", io.reelbox.testing.Probe.ffmpeg().binary().toString());
         try (ChildDaemon first = ChildDaemon.start(root, embedded, "first.log")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> first.logContains(" processing "));
+            // Mid-render: ffmpeg is writing into the render's scratch folder (the status poll is held open, so the
+            // log may not say "processing" before the end).
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> rendering(root.resolve("work/local/renders")));
             first.kill();
         }
         try (ChildDaemon second = ChildDaemon.start(root, embedded, "second.log")) {
@@ -160,5 +162,14 @@ class CrashResumeTest {
         crashAt(get(urlPathEqualTo("/files/out.mp4")).willReturn(aResponse().withBody(NemoStub.MP4).withChunkedDribbleDelay(50, 30_000)),
                 getRequestedFor(urlPathEqualTo("/files/out.mp4")));
         api.server.verify(1, postRequestedFor(urlEqualTo("/api/render/proxy/lambda")));
+    }
+
+    private static boolean rendering(Path renders) throws java.io.IOException {
+        if (!Files.isDirectory(renders)) {
+            return false;
+        }
+        try (var s = Files.list(renders)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith(".work-"));
+        }
     }
 }

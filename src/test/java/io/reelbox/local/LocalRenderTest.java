@@ -229,4 +229,13 @@ class LocalRenderTest {
         assertRed(pixel(crop, 854, 40, 40), "cropped: the picture reaches the edge");
         assertBlue(pixel(crop, 854, 40, 440), "cropped: blue below");
     }
+
+    @Test
+    void aPhotoLoopedToAnyLengthKeepsEveryFrame() throws Exception {
+        // A photo arrives in a 1/25 s time base; 349 frames at 30 fps lost one before the loop's time base was set.
+        for (int frames : new int[] {349, 350}) {
+            Path out = render(String.format(java.util.Locale.ROOT, "a %.4f second 480p video", frames / 30.0), "navy.jpg");
+            assertEquals(frames / 30.0, Probe.streamLengths(out, Planner.FPS)[0], 1e-9, frames + " frames");
+        }
+    }
 }
