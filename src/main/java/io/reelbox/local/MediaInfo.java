@@ -11,7 +11,8 @@ import io.reelbox.inbox.MediaKind;
 /**
  * What the planner needs to know about an uploaded file, read from {@code ffmpeg -i}: its kind, duration, picture
  * size as displayed and frame rate, whether it has sound, and the clockwise rotation a player applies (phones record
- * portrait video as landscape pixels plus a 90° flag). Stills report no duration.
+ * portrait video as landscape pixels plus a 90° flag, and portrait photos with an EXIF orientation). Stills report no
+ * duration.
  */
 public record MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height,
                         double fps, boolean hasAudio, int rotation) {
@@ -54,11 +55,14 @@ public record MediaInfo(String id, Path file, MediaKind.Category category, doubl
             }
             int next = out.indexOf("Stream #", v.end());
             rotation = rotation(out.substring(v.start(), next < 0 ? out.length() : next));
-            if (rotation == 90 || rotation == 270) {
-                int t = w;
-                w = h;
-                h = t;
-            }
+        }
+        if (kind == MediaKind.JPG && rotation == 0) {
+            rotation = ExifOrientation.rotation(file);
+        }
+        if (rotation == 90 || rotation == 270) {
+            int t = w;
+            w = h;
+            h = t;
         }
         boolean audio = out.contains(": Audio: ");
         MediaKind.Category cat = kind.category();

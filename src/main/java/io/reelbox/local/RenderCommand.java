@@ -67,15 +67,17 @@ public final class RenderCommand {
             boolean ownSound = anySound && !still && !sg.path("mute").asBoolean(false);
             if (picture && still) {
                 args.addAll(List.of("-i", src.toString()));
+                // A photo's EXIF turn, which ffmpeg 4.4 does not apply itself (MediaInfo read it).
+                String upright = turn(sg.path("rot").asInt(0)).isEmpty() ? "" : turn(sg.path("rot").asInt(0)).substring(1) + ",";
                 if (sg.path("zoom").asBoolean(false)) {
                     // zoompan makes d frames from each input frame: feed it the one decoded still.
-                    g.append(String.format(Locale.ROOT, "[%d:v]scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d,setsar=1,"
+                    g.append(String.format(Locale.ROOT, "[%d:v]" + upright + "scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d,setsar=1,"
                             + "zoompan=z='min(1+0.12*on/%d,1.12)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=%d:s=%dx%d:fps=%d,"
                             + "format=yuv420p,setpts=N/%d/TB[v%d];%n", input, w, h, w, h, frames, frames, w, h, fps, fps, i));
                 } else {
                     // Framed once, then looped: the fill costs one still's worth of work, not a frame's. The time base is set
                     // to one frame first: a photo comes in at 1/25 s, where N/30 s rounds unevenly and a frame can go missing.
-                    g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]", "",
+                    g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]", upright,
                             String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,settb=1/%d,setpts=N,fps=%d", frames - 1, fps, fps),
                             "[v" + i + "]"));
                 }

@@ -138,12 +138,17 @@ class LocalBackendTest {
         assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(viaApi));
     }
 
-    @Test
-    void aStatusRequestThatPrefersToWaitIsAnsweredWhenTheRenderEnds() throws Exception {
+    /** A new session with the photo, planned from {@code prompt} and exported as {@code renderId}. */
+    private static void exportThePhoto(String prompt, String renderId) {
         String sid = client.createSession(token, "en")[1];
         client.upload(token, sid, List.of(still));
-        client.prompt(token, sid, "a 6 second 480p video", "test");
-        client.export(token, sid, "render_held", client.state(token, sid).path("draft"));
+        client.prompt(token, sid, prompt, "test");
+        client.export(token, sid, renderId, client.state(token, sid).path("draft"));
+    }
+
+    @Test
+    void aStatusRequestThatPrefersToWaitIsAnsweredWhenTheRenderEnds() throws Exception {
+        exportThePhoto("a 6 second 480p video", "render_held");
         assertTrue(client.renderStatus(token, "render_held").status().matches("pending|processing"), "plain: answered now");
         long t0 = System.nanoTime();
         RenderStatus held = client.renderStatus(token, "render_held", Duration.ofSeconds(60));
@@ -184,10 +189,7 @@ class LocalBackendTest {
 
     @Test
     void cancelStopsARender() throws Exception {
-        String sid = client.createSession(token, "en")[1];
-        client.upload(token, sid, List.of(still));
-        client.prompt(token, sid, "a one minute 1080p video with a slow zoom", "test");
-        client.export(token, sid, "render_cancel", client.state(token, sid).path("draft"));
+        exportThePhoto("a one minute 1080p video with a slow zoom", "render_cancel");
         client.cancel(token, "render_cancel");
         await().atMost(Duration.ofSeconds(30)).until(() -> client.renderStatus(token, "render_cancel").failed());
         assertEquals("cancelled", client.renderStatus(token, "render_cancel").error());

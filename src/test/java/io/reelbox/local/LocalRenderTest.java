@@ -238,4 +238,34 @@ class LocalRenderTest {
             assertEquals(frames / 30.0, Probe.streamLengths(out, Planner.FPS)[0], 1e-9, frames + " frames");
         }
     }
+
+    @Test
+    void aPortraitPhonePhotoIsTurnedByItsExifOrientation() throws Exception {
+        // Stored as a phone stores it: the upright picture turned left, tagged "turn 90° clockwise to view" (EXIF 6).
+        Path photo = media.resolve("exif.jpg");
+        Probe.make("-f", "lavfi", "-i", UPRIGHT + ",transpose=cclock", "-frames:v", "1", "-q:v", "3", photo.toString());
+        Files.write(photo, withExifOrientation(Files.readAllBytes(photo), 6));
+        MediaInfo info = MediaInfo.probe(Probe.ffmpeg(), "exif.jpg", photo, MediaKind.JPG);
+        assertEquals(90, info.rotation());
+        assertEquals("360x640", info.width() + "x" + info.height(), "as displayed");
+        Path out = render("make a 480p video", "exif.jpg");
+        assertEquals("480x854", Probe.info(out).width() + "x" + Probe.info(out).height(), "a portrait photo: a vertical frame");
+        byte[] rgb = Probe.frame(out, 1.0, 480, 854);
+        assertRed(pixel(rgb, 480, 240, 150), "top");
+        assertBlue(pixel(rgb, 480, 240, 700), "bottom");
+    }
+
+    /** {@code jpeg} with an EXIF block holding only an Orientation tag, inserted right after the start marker. */
+    private static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        java.nio.ByteBuffer app1 = java.nio.ByteBuffer.allocate(36);
+        app1.putShort((short) 0xffe1).putShort((short) 34).put("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 0);
+        app1.put("MM".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 42).putInt(8);
+        app1.putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        app1.putInt(0);
+        byte[] out = new byte[jpeg.length + 36];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(app1.array(), 0, out, 2, 36);
+        System.arraycopy(jpeg, 2, out, 38, jpeg.length - 2);
+        return out;
+    }
 }

@@ -3,11 +3,9 @@ package io.reelbox.local.prompt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -35,13 +33,6 @@ public record Lexicon(Map<String, Language> languages, Map<String, List<String>>
         public Pattern words(String fragment) {
             String body = spaces ? "(?<![\\p{IsLatin}\\p{N}])(?:" + fragment + ")(?![\\p{IsLatin}\\p{N}])" : "(?:" + fragment + ")";
             return Pattern.compile(body, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-        }
-
-        /** The spelled-out numbers and articles as one alternation, longest first so "quatre-vingt-dix" beats "quatre". */
-        public String numberAlternation() {
-            return java.util.stream.Stream.concat(numbers.keySet().stream(), articles.stream()).distinct()
-                    .sorted(Comparator.comparingInt(String::length).reversed()).map(Pattern::quote)
-                    .collect(Collectors.joining("|"));
         }
     }
 

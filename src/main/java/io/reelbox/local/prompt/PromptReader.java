@@ -416,7 +416,7 @@ public final class PromptReader {
         }
         boolean named = nouns.stream().anyMatch(n -> n.concept().equals("title") && !negated(text, n));
         if (named) {
-            List<MatchResult> quotes = QUOTED.matcher(text).results().filter(r -> r.group(9) == null).map(MatchResult::new).toList();
+            List<Quote> quotes = QUOTED.matcher(text).results().filter(r -> r.group(9) == null).map(Quote::new).toList();
             if (quotes.size() == 1) {
                 recognised.add(new Span("title", quotes.get(0).start, quotes.get(0).end, false));
                 return quotes.get(0).text;
@@ -439,8 +439,9 @@ public final class PromptReader {
         return null;
     }
 
-    private record MatchResult(int start, int end, String text) {
-        MatchResult(java.util.regex.MatchResult r) {
+    /** A quoted stretch of the prompt (single ASCII quotes excluded: they are apostrophes too often). */
+    private record Quote(int start, int end, String text) {
+        Quote(java.util.regex.MatchResult r) {
             this(r.start(), r.end(), firstGroup(r));
         }
     }
@@ -629,15 +630,11 @@ public final class PromptReader {
         String latinBefore = "(?<![\\p{IsLatin}\\p{N}])";
         String latinAfter = "(?![\\p{IsLatin}])";
 
-        List<String> wordAlternatives = new ArrayList<>();
         List<String> joiners = new ArrayList<>();
         boolean cjk = false;
         for (Language l : langs) {
             l.numbers().forEach((w, v) -> c.numberValues.put(w.toLowerCase(Locale.ROOT), v));
             l.articles().forEach(a -> c.articles.add(a.toLowerCase(Locale.ROOT)));
-            if (!l.numberAlternation().isEmpty()) {
-                wordAlternatives.add(l.numberAlternation());
-            }
             if (!l.joiners().isEmpty()) {
                 joiners.add(l.joiners());
             }
