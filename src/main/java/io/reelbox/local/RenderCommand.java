@@ -296,7 +296,8 @@ public final class RenderCommand {
     private record Silence(long samples, String label) {
     }
 
-    private static JsonNode track(JsonNode draft, int type) {
+    /** The draft's track of {@code type} (0 video, 1 audio, 7 text), or null. */
+    static JsonNode track(JsonNode draft, int type) {
         for (JsonNode t : draft.path("t")) {
             if (t.path("tt").asInt(-1) == type) {
                 return t;

@@ -58,12 +58,7 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
      * the video is short or no such frame exists.
      */
     static Optional<JsonNode[]> halves(JsonNode draft) {
-        JsonNode video = null;
-        for (JsonNode t : draft.path("t")) {
-            if (t.path("tt").asInt(-1) == 0) {
-                video = t;
-            }
-        }
+        JsonNode video = RenderCommand.track(draft, 0);
         if (video == null || video.path("sg").isEmpty()) {
             return Optional.empty();
         }
@@ -130,17 +125,16 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
             }
             segments.add(s);
         }
-        for (JsonNode t : draft.path("t")) {
-            if (t.path("tt").asInt(-1) == 7) {
-                ArrayNode texts = tracks.addObject().put("tt", 7).putArray("sg");
-                for (JsonNode text : t.path("sg")) {
-                    int st = Planner.frames(text.path("st").asLong(0));
-                    int end = st + Planner.frames(text.path("d").asLong(0));
-                    int a = Math.max(st, from);
-                    int b = Math.min(end, to);
-                    if (a < b) {
-                        texts.addObject().put("text", text.path("text").asText("")).put("st", Planner.ms(a - from)).put("d", Planner.ms(b - a));
-                    }
+        JsonNode titles = RenderCommand.track(draft, 7);
+        if (titles != null) {
+            ArrayNode texts = tracks.addObject().put("tt", 7).putArray("sg");
+            for (JsonNode text : titles.path("sg")) {
+                int st = Planner.frames(text.path("st").asLong(0));
+                int end = st + Planner.frames(text.path("d").asLong(0));
+                int a = Math.max(st, from);
+                int b = Math.min(end, to);
+                if (a < b) {
+                    texts.addObject().put("text", text.path("text").asText("")).put("st", Planner.ms(a - from)).put("d", Planner.ms(b - a));
                 }
             }
         }
