@@ -157,6 +157,7 @@ public final class InboxScanner {
         scanRules = rules;
         scanTime = clock.instant();
         seenSidecars.clear();
+        stability.beginScan();
         observeAll(rules.stableFor(), scanTime);
     }
 

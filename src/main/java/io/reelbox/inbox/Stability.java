@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +35,7 @@ final class Stability {
     private final Path inbox;
     private final Map<Path, Seen> seen = new HashMap<>();
     private final Set<Path> touched = new HashSet<>();
+    private final Map<Path, Optional<FileTime>> arrivals = new HashMap<>();
 
     Stability(Path inbox) {
         this.inbox = inbox.toAbsolutePath().normalize();
@@ -54,7 +56,7 @@ final class Stability {
             s = new Seen(size, mtime, now);
             seen.put(path, s);
         }
-        return movedInWhole(path) || Duration.between(s.since, now).compareTo(stableFor) >= 0;
+        return Duration.between(s.since, now).compareTo(stableFor) >= 0 || movedInWhole(path);
     }
 
     /** The drop holding {@code path} (the path itself, or the job folder it is in) arrived by rename, after its last write. */
@@ -64,20 +66,32 @@ final class Stability {
             return false;
         }
         Path entry = inbox.resolve(inbox.relativize(p).getName(0));
+        // A folder job's files all ask about the same entry: its times are read once per scan.
+        Optional<FileTime> arrived = arrivals.computeIfAbsent(entry, Stability::arrival);
+        if (arrived.isEmpty() || p.equals(entry)) {
+            return arrived.isPresent();
+        }
         try {
-            Map<String, Object> arrived = Files.readAttributes(entry, "unix:lastModifiedTime,ctime");
-            FileTime entryChanged = (FileTime) arrived.get("ctime");
-            if (entryChanged.compareTo((FileTime) arrived.get("lastModifiedTime")) <= 0) {
-                return false;
-            }
-            if (p.equals(entry)) {
-                return true;
-            }
-            FileTime changed = (FileTime) Files.getAttribute(p, "unix:ctime");
-            return changed.compareTo(entryChanged) <= 0;
+            return ((FileTime) Files.getAttribute(p, "unix:ctime")).compareTo(arrived.get()) <= 0;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** When {@code entry} was moved in (its ctime), if that was after its last write; empty otherwise. */
+    private static Optional<FileTime> arrival(Path entry) {
+        try {
+            Map<String, Object> times = Files.readAttributes(entry, "unix:lastModifiedTime,ctime");
+            FileTime changed = (FileTime) times.get("ctime");
+            return changed.compareTo((FileTime) times.get("lastModifiedTime")) > 0 ? Optional.of(changed) : Optional.empty();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Starts a scan: arrival times are read afresh (a folder may have changed since the last scan). */
+    void beginScan() {
+        arrivals.clear();
     }
 
     /** Forgets files not looked at since the previous call, so the map does not grow forever. */
