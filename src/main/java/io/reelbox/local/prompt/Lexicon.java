@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,10 +28,9 @@ public record Lexicon(Map<String, Language> languages, Map<String, List<String>>
                            Map<String, String> fill, String quiet, String loud, String titleLead,
                            Map<String, String> unsupported) {
 
-        /** {@code fragment} as a pattern that matches whole words only (in a language with spaces). */
-        public Pattern words(String fragment) {
-            String body = spaces ? "(?<![\\p{IsLatin}\\p{N}])(?:" + fragment + ")(?![\\p{IsLatin}\\p{N}])" : "(?:" + fragment + ")";
-            return Pattern.compile(body, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        /** {@code fragment} as a regular expression that matches whole words only (in a language with spaces). */
+        public String words(String fragment) {
+            return spaces ? "(?<![\\p{IsLatin}\\p{N}])(?:" + fragment + ")(?![\\p{IsLatin}\\p{N}])" : "(?:" + fragment + ")";
         }
     }
 

@@ -694,10 +694,11 @@ public final class PromptReader {
         c.titleStop = Pattern.compile("(?:\\s+(?:and|with|y|con|und|mit|et|avec|in|en|for|para|für|pour)\\b.*|[和与并]\\S*|(?:で|と).*)$", flags);
         c.noTitle = Pattern.compile("(?:no|without|sin|ohne|sans|kein(?:en)?)\\s+(?:a\\s+|un\\s+|une\\s+|einen\\s+)?(?:title|t[ií]tulo|titel|titre)"
                 + "|(?:不要|无|没有)(?:标题)|タイトル(?:は)?(?:なし|無し|不要)", flags);
+        Map<String, String> unsupported = new LinkedHashMap<>();
         for (Language l : langs) {
-            l.unsupported().forEach((name, fragment) -> c.unsupported.merge(name, l.words(fragment),
-                    (a, b) -> Pattern.compile(a.pattern() + "|" + b.pattern(), flags)));
+            l.unsupported().forEach((name, fragment) -> unsupported.merge(name, l.words(fragment), (a, b) -> a + "|" + b));
         }
+        unsupported.forEach((name, regex) -> c.unsupported.put(name, Pattern.compile(regex, flags)));
         return c;
     }
 
@@ -711,7 +712,7 @@ public final class PromptReader {
         for (Language l : langs) {
             String f = field.apply(l);
             if (f != null && !f.isEmpty()) {
-                parts.add(l.words(f).pattern());
+                parts.add(l.words(f));
             }
         }
         return Pattern.compile(parts.isEmpty() ? "(?!)" : String.join("|", parts), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
