@@ -68,7 +68,7 @@ public final class RenderCommand {
             if (picture && still) {
                 args.addAll(List.of("-i", src.toString()));
                 // A photo's EXIF turn, which ffmpeg 4.4 does not apply itself (MediaInfo read it).
-                String upright = turn(sg.path("rot").asInt(0)).isEmpty() ? "" : turn(sg.path("rot").asInt(0)).substring(1) + ",";
+                String upright = turn(sg.path("rot").asInt(0));
                 if (sg.path("zoom").asBoolean(false)) {
                     // zoompan makes d frames from each input frame: feed it the one decoded still.
                     g.append(String.format(Locale.ROOT, "[%d:v]" + upright + "scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d,setsar=1,"
@@ -90,7 +90,7 @@ public final class RenderCommand {
                 args.addAll(List.of("-noautorotate", "-ss", secs(in), "-t", secs(frames / (double) fps + 1.0), "-i", src.toString()));
                 if (picture) {
                     g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]",
-                            "setpts=PTS-STARTPTS,fps=" + fps + turn(sg.path("rot").asInt(0)) + ",",
+                            "setpts=PTS-STARTPTS,fps=" + fps + "," + turn(sg.path("rot").asInt(0)),
                             String.format(Locale.ROOT, ",tpad=stop_mode=clone:stop_duration=2,trim=end_frame=%d,setpts=N/%d/TB", frames, fps),
                             "[v" + i + "]"));
                 }
@@ -249,12 +249,15 @@ public final class RenderCommand {
         return new Command(args, total);
     }
 
-    /** The clockwise quarter turns a player would give the picture, as filters (ffmpeg's autorotate is off). */
+    /**
+     * The clockwise quarter turn a player would give the picture, as filters followed by a comma, to put in front of
+     * a chain (ffmpeg's autorotate is off for clips and does not read a photo's EXIF); empty when upright.
+     */
     static String turn(int rotation) {
         return switch (rotation) {
-            case 90 -> ",transpose=clock";
-            case 180 -> ",hflip,vflip";
-            case 270 -> ",transpose=cclock";
+            case 90 -> "transpose=clock,";
+            case 180 -> "hflip,vflip,";
+            case 270 -> "transpose=cclock,";
             default -> "";
         };
     }
