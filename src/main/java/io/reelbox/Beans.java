@@ -30,14 +30,28 @@ import io.reelbox.job.Journal;
 import io.reelbox.job.Outbox;
 import io.reelbox.job.Outcomes;
 import io.reelbox.job.TokenStore;
+import io.reelbox.local.Ffmpeg;
 import io.reelbox.nemo.NemoClient;
+import io.reelbox.ops.BackendCheck;
+import io.reelbox.ops.DaemonState;
+import io.reelbox.ops.DiskCheck;
+import io.reelbox.ops.FoldersCheck;
+import io.reelbox.ops.IntakeCheck;
+import io.reelbox.ops.JobActions;
+import io.reelbox.ops.JobApi;
+import io.reelbox.ops.JobBoard;
+import io.reelbox.ops.JobMetrics;
+import io.reelbox.ops.OpsServer;
+import io.reelbox.ops.Posters;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Everything the routes name, bound into a Camel context: the {@code nemo:} component, the beans ({@code intake},
  * {@code outcomes}, {@code creditGate}, …), the live tunables as a properties source and the {@code millis:}
  * properties function. The daemon binds them before its routes load; route tests bind them into their own context.
  */
-public record Beans(Settings settings, NemoClient client, JobRegistry registry, InboxScanner scanner) {
+public record Beans(Settings settings, NemoClient client, JobRegistry registry, InboxScanner scanner, OpsServer ops) {
 
     /** {@code embedded}: {@code apiBase} is the embedded backend (its own token cache, its own poll interval). */
     public static Beans bind(CamelContext context, Tunables tunables, Settings settings, String apiBase, boolean embedded) {
@@ -63,10 +77,11 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         beans.bind("settings", settings);
         beans.bind("nemo", new NemoComponent(chain, credits));
         DiskGate disks = new DiskGate(settings, journal, registry, settings.path("reelbox.outbox"), workDir, embedded);
-        beans.bind("intake", new Intake(scanner, settings, registry, journal, outbox, disks));
+        Intake intake = new Intake(scanner, settings, registry, journal, outbox, disks);
+        beans.bind("intake", intake);
         beans.bind("diskGate", disks);
         beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
-        beans.bind("dropKey", new DropKey());
+        beans.bind("dropKey", new DropKey(settings.path("reelbox.inbox")));
         beans.bind("inboxWatch", new io.reelbox.inbox.InboxWatchScheduler());
         beans.bind("inputCheck", new InputCheck(settings));
         beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, credits, registry, journal));
@@ -77,7 +92,39 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         beans.bind("retryAfter", new HonourRetryAfter());
         beans.bind("listeners", new Listeners(settings));
         beans.bind("hmac", new HmacSigner());
-        return new Beans(settings, client, registry, scanner);
+        OpsServer ops = bindOperations(context, settings, registry, scanner, intake, disks, credits, apiBase, embedded);
+        return new Beans(settings, client, registry, scanner, ops);
+    }
+
+    /**
+     * What the operations server shows and does: Camel's health checks plus Reelbox's own, the metrics registry that
+     * Camel's route metrics and the {@code micrometer:} endpoints of the routes share, and the job API.
+     */
+    private static OpsServer bindOperations(CamelContext context, Settings settings, JobRegistry registry, InboxScanner scanner,
+                                            Intake intake, DiskGate disks, CreditGate credits, String apiBase, boolean embedded) {
+        var beans = context.getRegistry();
+        Path workDir = settings.path("reelbox.work-dir");
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        beans.bind("metricsRegistry", meters);
+        context.getManagementStrategy().addEventNotifier(new JobMetrics(meters, registry::inFlight, () -> {
+            try {
+                return scanner.waitingJobs();
+            } catch (java.io.IOException e) {
+                return -1;
+            }
+        }));
+        beans.bind("foldersCheck", new FoldersCheck(settings.path("reelbox.inbox"), settings.path("reelbox.outbox")));
+        beans.bind("diskCheck", new DiskCheck(disks::shortageNow));
+        beans.bind("backendCheck", new BackendCheck(apiBase));
+        // Stuck: no scan for ten scan intervals, and never less than a minute (a slow NFS listing is not a hang).
+        beans.bind("intakeCheck", new IntakeCheck(intake::lastScan, credits::paused, disks::shortOf,
+                () -> java.util.Collections.max(java.util.List.of(Duration.ofMinutes(1),
+                        settings.duration("reelbox.inbox.scan-interval").multipliedBy(10)))));
+        JobBoard board = new JobBoard(registry, scanner, settings.path("reelbox.outbox"),
+                new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)" : apiBase));
+        beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings)));
+        Posters posters = new Posters(workDir, () -> Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin")));
+        return new OpsServer(settings, board, posters, workDir);
     }
 
     private static Journal journal(Path workDir) {

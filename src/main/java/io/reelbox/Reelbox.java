@@ -25,6 +25,7 @@ import io.reelbox.job.JobRegistry;
 import io.reelbox.local.LocalBackend;
 import io.reelbox.local.LocalSetup;
 import io.reelbox.nemo.NemoClient;
+import io.reelbox.ops.OpsServer;
 
 /**
  * The daemon: Camel Main with the YAML routes from {@code routes/} (or the packaged copies when that folder is
@@ -131,6 +132,7 @@ public final class Reelbox {
             }
             Settings settings = Settings.of(context, tunables);
             Tunables.KEYS.forEach((key, check) -> check.accept(key, settings.get(key)));
+            OpsServer.checkAccess(settings);
             Path workDir = settings.path("reelbox.work-dir");
             Path outboxDir = settings.path("reelbox.outbox");
             createFolders(settings.path("reelbox.inbox"), outboxDir, workDir);
@@ -144,7 +146,13 @@ public final class Reelbox {
             context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                 @Override
                 public void notify(CamelEvent event) {
-                    if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    if (event instanceof CamelEvent.CamelContextRoutesStartingEvent && OpsServer.enabled(settings)) {
+                        // The server is up, the routes not yet: the password gate is in place before the first request.
+                        beans.ops().install(context);
+                    } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                        if (OpsServer.enabled(settings)) {
+                            beans.ops().announce(context);
+                        }
                         LOG.info("Reelbox running: inbox {}, outbox {}, API {}{} ({} routes)", settings.path("reelbox.inbox"),
                                 outboxDir, apiBase, embedded != null ? " (embedded local backend)" : "", context.getRoutes().size());
                         if (once) {

@@ -56,6 +56,8 @@ final class ExportStep implements Step {
             return null;
         });
         r.exportCallPending = false;
+        r.exportedAt = System.currentTimeMillis();
+        r.progress = 0;
         r.deadlineNanos = System.nanoTime() + timeout().toNanos();
         LOG.info("Job {}: export started as {}", job.id(), id);
     }

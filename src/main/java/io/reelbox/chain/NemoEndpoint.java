@@ -6,7 +6,7 @@ import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 
 /** One API step as an endpoint; it only produces (the API calls nobody back). */
-final class NemoEndpoint extends DefaultEndpoint {
+public final class NemoEndpoint extends DefaultEndpoint {
 
     private final Step step;
     private final Chain chain;
@@ -15,6 +15,11 @@ final class NemoEndpoint extends DefaultEndpoint {
         super(uri, component);
         this.step = step;
         this.chain = chain;
+    }
+
+    /** The stage its step reports ({@code error.json}'s {@code stage}, the metrics' {@code stage} label). */
+    public String stage() {
+        return step.stage();
     }
 
     @Override

@@ -30,6 +30,9 @@ final class NemoProducer extends DefaultProducer {
         if (chain.registry().stopping()) {
             throw new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping");
         }
+        if (job.cancelled) {
+            cancel(job);
+        }
         job.stage = step.stage();
         Level level = step.repeats() ? Level.DEBUG : Level.INFO;
         LOG.atLevel(level).log("Job {}: {} started", job.id(), step.stage());
@@ -40,5 +43,19 @@ final class NemoProducer extends DefaultProducer {
             job.timings.merge(step.stage(), (System.nanoTime() - t0) / 1_000_000, Long::sum);
         }
         LOG.atLevel(level).log("Job {}: {} done in {} ms", job.id(), step.stage(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Cancelled through the job API: a render under way is cancelled too (best effort), and the job fails as cancelled. */
+    private void cancel(Job job) {
+        Job.Render r = job.renders.isEmpty() ? null : job.current();
+        if (r != null && r.renderId != null && r.isRunning() && !r.exportCallPending) {
+            try {
+                chain.client().cancel(chain.tokens().current(), r.renderId);
+                LOG.info("Job {}: render {} cancelled", job.id(), r.renderId);
+            } catch (RuntimeException e) {
+                LOG.warn("Job {}: could not cancel render {}: {}", job.id(), r.renderId, e.getMessage());
+            }
+        }
+        throw new JobFailure(Failure.CANCELLED, "cancelled", "cancelled during " + job.stage + " at the user's request");
     }
 }

@@ -83,6 +83,7 @@ final class RenderStatusStep implements Step {
             exportAgain(r);
             return;
         }
+        r.progress = s.progress();
         // Every tenth of the way is enough for a log a person reads; fast pollers would flood it otherwise.
         if (s.progress() / 10 != r.lastProgress / 10 || r.lastProgress < 0) {
             r.lastProgress = s.progress();

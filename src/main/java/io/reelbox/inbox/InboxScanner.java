@@ -142,6 +142,29 @@ public final class InboxScanner {
         }
     }
 
+    /** A job in the inbox, not yet claimed: its name and when its sidecar (or folder) last changed. */
+    public record Waiting(String name, java.time.Instant since) {
+    }
+
+    /** The jobs in the inbox, ready or still arriving, in the order intake takes them. */
+    public List<Waiting> waiting() throws IOException {
+        if (!Files.isDirectory(layout.inbox())) {
+            return List.of();
+        }
+        List<Waiting> out = new ArrayList<>();
+        for (Candidate c : candidates()) {
+            Path p = c.sidecar() != null ? c.sidecar() : c.base();
+            java.time.Instant since;
+            try {
+                since = Files.getLastModifiedTime(p).toInstant();
+            } catch (IOException gone) {
+                continue; // claimed or removed while listing
+            }
+            out.add(new Waiting(c.name(), since));
+        }
+        return out;
+    }
+
     /** How many jobs are in the inbox, ready or still arriving. */
     public int waitingJobs() throws IOException {
         return Files.isDirectory(layout.inbox()) ? candidates().size() : 0;

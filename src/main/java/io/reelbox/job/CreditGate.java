@@ -36,6 +36,11 @@ public final class CreditGate {
         }
     }
 
+    /** Intake is paused until credits return. */
+    public boolean paused() {
+        return paused.get();
+    }
+
     public void pause() {
         if (paused.compareAndSet(false, true)) {
             LOG.warn("Out of credits: intake paused; jobs wait in the inbox until the balance is positive again");

@@ -156,7 +156,13 @@ public final class DiskGate {
         return jobs;
     }
 
-    /** What the disks lack, for health checks and the log; null when nothing. */
+    /** What the disks of the outbox and the work dir lack now, read afresh (for health checks); null when nothing. */
+    public String shortageNow() {
+        String outboxLacks = shortage(outbox, "the outbox", 0);
+        return outboxLacks != null ? outboxLacks : shortage(workDir, "the work dir", 0);
+    }
+
+    /** Why intake last paused for disk space; null when it is not paused for that. */
     public String shortOf() {
         return shortOf;
     }

@@ -41,6 +41,7 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
     private volatile boolean resumed;
     private boolean scanning;
     private int accepted;
+    private volatile long lastScan;
 
     public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, Journal journal, Outbox outbox, DiskGate disks) {
         this.disks = disks;
@@ -51,9 +52,15 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
         this.outbox = outbox;
     }
 
+    /** When the inbox was last scanned (epoch millis; 0 before the first scan): the intake health check reads it. */
+    public long lastScan() {
+        return lastScan;
+    }
+
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         accepted = 0;
+        lastScan = System.currentTimeMillis();
         // Until resume() has looked at .processing/, a fresh claim could be mistaken for an interrupted one.
         scanning = resumed && !registry.stopping();
         if (scanning) {

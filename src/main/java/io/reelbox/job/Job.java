@@ -53,6 +53,10 @@ public final class Job {
         public boolean expiredOnce;
         /** Not journaled: the last progress logged. */
         public int lastProgress = -1;
+        /** Not journaled: the render's progress in percent, as last polled (for the job API). */
+        public volatile int progress;
+        /** Not journaled: when this render was exported (epoch millis), for the job API's ETA; 0 before. */
+        public volatile long exportedAt;
         /** Not journaled: the checked download, waiting in the outbox under a hidden name to be published. */
         public Path downloaded;
 
@@ -105,6 +109,8 @@ public final class Job {
     public int uploadsDone;
     /** Not journaled: the render the loop of the job route is at. */
     public int current;
+    /** Not journaled: cancelled through the job API; the job stops at its next step. */
+    public volatile boolean cancelled;
     /** Not journaled: the job has ended (published, failed or kept for resume); later calls change nothing. */
     public volatile boolean ended;
 
@@ -141,6 +147,18 @@ public final class Job {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    /** Not journaled: the code of the failure that ended the job ({@code error.json}'s {@code code}), for the metrics. */
+    public String failureCode;
+
+    /** Seconds of video the job published, for the metrics. */
+    public double getVideoSeconds() {
+        return renders.stream().filter(r -> r.published != null).mapToDouble(r -> r.durationSeconds).sum();
+    }
+
+    public String getFailureCode() {
+        return failureCode;
     }
 
     /** How many times the render loop of the job route runs: one per render. */

@@ -40,6 +40,20 @@ public final class JobRegistry implements SafeRouteReloadStrategy.Drain {
         return claimed.size();
     }
 
+    /** The jobs in flight now. */
+    public java.util.Collection<Job> running() {
+        return java.util.List.copyOf(claimed.values());
+    }
+
+    /** The job in flight with this id or, failing that, this name. */
+    public java.util.Optional<Job> find(String idOrName) {
+        Job byId = claimed.get(idOrName);
+        if (byId != null) {
+            return java.util.Optional.of(byId);
+        }
+        return claimed.values().stream().filter(j -> j.claimed().name().equals(idOrName)).findFirst();
+    }
+
     public void claimed(Job job) {
         claimed.put(job.id(), job);
     }

@@ -119,6 +119,7 @@ public final class Outcomes {
                 LOG.info("Job {}: stopped during {}; it resumes on the next start", job.id(), job.stage());
                 return null;
             }
+            job.failureCode = failure.code();
             Path work = job.claimed().workDir();
             byte[] error = JSON.writeValueAsBytes(error(job, failure));
             FreeName.place(work, "error", ".json", target -> Files.write(target, error, StandardOpenOption.CREATE_NEW));

@@ -544,39 +544,27 @@ public final class LocalBackend implements AutoCloseable {
         return baseUrl() + "/files/" + name + "/" + file.getFileName();
     }
 
-    private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile("bytes=(\\d*)-(\\d*)");
-
     /**
-     * A file with its length, and one byte range when asked ({@code Range: bytes=a-b}, {@code a-}, {@code -n}), so a
-     * player can seek. A range that cannot be met is 416; one this server does not read (several ranges) gets the
-     * whole file, as HTTP allows.
+     * A file with its length, and one byte range when asked ({@link ByteRange}), so a player can seek. A range that
+     * cannot be met is 416.
      */
     private static void serveFile(HttpExchange ex, Path file) throws IOException {
-        long size = Files.size(file);
-        long start = 0;
-        long end = size - 1;
-        int status = 200;
-        String range = ex.getRequestHeaders().getFirst("Range");
-        java.util.regex.Matcher m = range == null ? null : RANGE.matcher(range.strip());
-        if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-            if (m.group(1).isEmpty()) {
-                start = Math.max(0, size - Long.parseLong(m.group(2)));
-            } else {
-                start = Long.parseLong(m.group(1));
-                end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
-            }
-            if (start > end || start >= size) {
-                ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
-                ex.sendResponseHeaders(416, -1);
-                return;
-            }
-            status = 206;
-            ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        ByteRange range = ByteRange.of(ex.getRequestHeaders().getFirst("Range"), Files.size(file));
+        if (!range.satisfiable()) {
+            ex.getResponseHeaders().set("Content-Range", range.contentRange());
+            ex.sendResponseHeaders(416, -1);
+            return;
         }
+        int status = 200;
+        if (range.partial()) {
+            status = 206;
+            ex.getResponseHeaders().set("Content-Range", range.contentRange());
+        }
+        long start = range.start();
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ex.getResponseHeaders().set("Content-Type", name.endsWith(".mp4") ? "video/mp4" : "application/octet-stream");
         ex.getResponseHeaders().set("Accept-Ranges", "bytes");
-        long length = end - start + 1;
+        long length = range.length();
         ex.sendResponseHeaders(status, length);
         try (OutputStream out = ex.getResponseBody(); var ch = java.nio.channels.FileChannel.open(file)) {
             var target = java.nio.channels.Channels.newChannel(out);

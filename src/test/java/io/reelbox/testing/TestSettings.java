@@ -28,7 +28,9 @@ public final class TestSettings {
             Map.entry("reelbox.credits.check-interval", "200ms"),
             Map.entry("reelbox.disk.check-interval", "200ms"),
             // Tests must not wait on a nearly full build disk; the disk tests set their own floor.
-            Map.entry("reelbox.disk.min-free", "1MB"));
+            Map.entry("reelbox.disk.min-free", "1MB"),
+            // Tests run daemons side by side: each one's operations server on a free port.
+            Map.entry("reelbox.http.port", "0"));
 
     private TestSettings() {
     }

@@ -1,0 +1,57 @@
+package io.reelbox.ops;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Liveness and a state: the inbox is being scanned. Intake paused for credits or for disk space is a state in the
+ * details, not DOWN (it resumes by itself). DOWN only when intake should be scanning and has not for
+ * {@code stalledAfter}: a stuck scanner thread, which a restart cures.
+ */
+public final class IntakeCheck extends AbstractHealthCheck {
+
+    private final LongSupplier lastScanMillis;
+    private final BooleanSupplier pausedForCredits;
+    private final Supplier<String> diskShortOf;
+    private final Supplier<Duration> stalledAfter;
+
+    public IntakeCheck(LongSupplier lastScanMillis, BooleanSupplier pausedForCredits, Supplier<String> diskShortOf,
+                       Supplier<Duration> stalledAfter) {
+        super("reelbox", "intake");
+        this.lastScanMillis = lastScanMillis;
+        this.pausedForCredits = pausedForCredits;
+        this.diskShortOf = diskShortOf;
+        this.stalledAfter = stalledAfter;
+    }
+
+    /** Also a liveness check: a restart cures a stuck scanner (the other checks say what a restart cannot cure). */
+    @Override
+    public boolean isLiveness() {
+        return true;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.up();
+        if (pausedForCredits.getAsBoolean()) {
+            builder.detail("state", "paused-for-credits");
+            return;
+        }
+        String disk = diskShortOf.get();
+        builder.detail("state", disk == null ? "running" : "paused-for-disk");
+        long last = lastScanMillis.getAsLong();
+        if (last > 0) {
+            long ago = System.currentTimeMillis() - last;
+            builder.detail("last_scan_ms_ago", ago);
+            if (ago > stalledAfter.get().toMillis()) {
+                builder.down().message("The inbox was last scanned " + ago / 1000 + " s ago");
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+// The Reelbox dashboard: reads /api/jobs every 1.5 s while the page is visible and draws it. No framework, no build.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null) e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function duration(s) {
+  if (s === undefined || s === null) return "";
+  s = Math.round(s);
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+function ago(iso) {
+  return duration((Date.now() - Date.parse(iso)) / 1000) + " ago";
+}
+
+async function act(id, action, button) {
+  button.disabled = true;
+  const r = await fetch(`/api/jobs/${encodeURIComponent(id)}/${action}`, { method: "POST" });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) alert(body.message || `${action} failed (${r.status})`);
+  refresh();
+}
+
+function runningItem(j) {
+  const pct = j.progress === undefined ? null : j.progress;
+  return el("li", { "data-job": j.name, "data-state": j.state, "data-id": j.id },
+    el("div", { class: "job-head" }, el("span", { class: "job-name" }, j.name), el("span", { class: "stage" }, j.state === "cancelling" ? "cancelling" : j.stage)),
+    el("div", { class: "bar", title: pct === null ? "" : `${pct} %` }, el("span", { style: `width:${pct === null ? 0 : pct}%` })),
+    el("div", { class: "muted" },
+      `running for ${duration(j.elapsed_s)}`,
+      pct === null ? "" : ` · render ${pct} %`,
+      j.eta_s === undefined ? "" : ` · about ${duration(j.eta_s)} left`),
+    el("button", { class: "secondary cancel", type: "button", onclick: (e) => act(j.id, "cancel", e.target), disabled: j.state === "cancelling" ? "" : null }, "Cancel"));
+}
+
+function doneItem(j) {
+  const id = encodeURIComponent(j.id);
+  const poster = el("img", { class: "poster", alt: `Poster of ${j.name}`, loading: "lazy", src: `/api/jobs/${id}/poster` });
+  const item = el("li", { "data-job": j.name, "data-state": "done", "data-id": j.id },
+    poster,
+    el("div", { class: "job-head" }, el("span", { class: "job-name" }, j.name), el("span", { class: "muted" }, duration(j.duration_s))),
+    el("div", { class: "muted" }, `finished ${ago(j.finished_at)} · `, el("a", { href: `/api/jobs/${id}/video`, download: j.videos[0] || "" }, j.videos[0] || "video")));
+  poster.addEventListener("click", () => {
+    poster.replaceWith(el("video", { controls: "", autoplay: "", src: `/api/jobs/${id}/video`, poster: `/api/jobs/${id}/poster` }));
+  });
+  return item;
+}
+
+function failedItem(j) {
+  return el("li", { class: "failed", "data-job": j.name, "data-state": "failed", "data-id": j.id },
+    el("div", { class: "job-head" }, el("span", { class: "job-name" }, j.name), el("span", { class: "code" }, j.code || j.error || "failed")),
+    el("div", { class: "error-text" }, j.message || ""),
+    el("p", { class: "hint" }, j.hint || ""),
+    el("div", { class: "muted" }, `failed ${ago(j.failed_at)} at ${j.stage || "?"} · inputs in .failed/${j.folder}`),
+    el("button", { class: "retry", type: "button", onclick: (e) => act(j.id, "retry", e.target) }, "Retry"));
+}
+
+// Redraws a list only when its content changed, so an open video or a focused button is not torn down every tick.
+const drawn = {};
+function draw(listId, items, make) {
+  const key = JSON.stringify(items.map((j) => [j.id, j.name, j.state, j.stage, j.progress, j.eta_s, j.finished_at, j.failed_at,
+    listId === "running" ? Math.floor(j.elapsed_s) : 0]));
+  $(listId + "-count").textContent = items.length ? `(${items.length})` : "";
+  if (drawn[listId] === key) return;
+  if (listId === "done" && $(listId).querySelector("video")) {
+    // Keep a playing video: only add what is new.
+    const shown = new Set([...$(listId).children].map((li) => li.dataset.id));
+    items.filter((j) => !shown.has(j.id)).reverse().forEach((j) => $(listId).prepend(make(j)));
+  } else {
+    $(listId).replaceChildren(...items.map(make));
+  }
+  drawn[listId] = key;
+}
+
+async function refresh() {
+  try {
+    const r = await fetch("/api/jobs", { cache: "no-store" });
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const v = await r.json();
+    const badge = $("intake");
+    badge.textContent = v.intake.state === "running" ? "taking jobs" : v.intake.state.replaceAll("-", " ");
+    badge.className = "badge" + (v.intake.state === "running" ? "" : " paused");
+    badge.title = v.intake.message || "New jobs are taken from the inbox";
+    draw("running", v.running, runningItem);
+    draw("waiting", v.waiting.map((w) => ({ ...w, id: w.name })), (w) =>
+      el("li", { "data-job": w.name, "data-state": "waiting" }, el("span", { class: "job-name" }, w.name), el("span", { class: "muted" }, ` · since ${ago(w.since)}`)));
+    draw("done", v.done, doneItem);
+    draw("failed", v.failed, failedItem);
+    const s = v.settings;
+    $("settings").replaceChildren(...[["Inbox", s.inbox], ["Outbox", s.outbox], ["API", s.api], ["Jobs at once", s.concurrency],
+      ["Largest file", s.max_upload], ["Default language", s.default_language]].flatMap(([k, val]) => [el("dt", {}, k), el("dd", {}, String(val))]));
+    $("updated").textContent = "updated " + new Date().toLocaleTimeString();
+  } catch (e) {
+    $("updated").textContent = "cannot reach Reelbox: " + e.message;
+  }
+}
+
+$("submit-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData();
+  form.append("prompt", $("prompt").value);
+  form.append("name", $("name").value);
+  [...$("files").files].forEach((f, i) => form.append(`file${i}`, f, f.name));
+  $("submit").disabled = true;
+  $("submit-result").textContent = "uploading…";
+  try {
+    const r = await fetch("/api/jobs", { method: "POST", body: form });
+    const body = await r.json().catch(() => ({}));
+    $("submit-result").textContent = r.ok ? `Added "${body.name}" to the inbox.` : `Not added: ${body.message || r.status}`;
+    if (r.ok) e.target.reset();
+  } catch (err) {
+    $("submit-result").textContent = "Not added: " + err.message;
+  } finally {
+    $("submit").disabled = false;
+    refresh();
+  }
+});
+
+refresh();
+setInterval(() => { if (!document.hidden) refresh(); }, 1500);
