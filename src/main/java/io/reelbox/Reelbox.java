@@ -26,6 +26,7 @@ import io.reelbox.local.LocalBackend;
 import io.reelbox.local.LocalSetup;
 import io.reelbox.nemo.NemoClient;
 import io.reelbox.ops.OpsServer;
+import io.reelbox.ops.StatusCommand;
 
 /**
  * The daemon: Camel Main with the YAML routes from {@code routes/} (or the packaged copies when that folder is
@@ -42,6 +43,9 @@ public final class Reelbox {
         if (args.length > 0 && args[0].equals("serve-local")) {
             serveLocal(args);
             return;
+        }
+        if (args.length > 0 && StatusCommand.handles(args[0])) {
+            System.exit(new StatusCommand(Settings.fromFiles(), System.out).run(args));
         }
         boolean once = Arrays.asList(args).contains("--once");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--once")).toArray(String[]::new);

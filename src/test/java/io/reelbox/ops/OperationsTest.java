@@ -220,6 +220,42 @@ class OperationsTest {
         }
     }
 
+    @Test
+    @Order(8)
+    void theStatusCommandPrintsTheSameViewAsATable() throws Exception {
+        var buffer = new java.io.ByteArrayOutputStream();
+        StatusCommand command = new StatusCommand(io.reelbox.testing.TestSettings.with(Map.of()), new java.io.PrintStream(buffer, true));
+        String port = api.base.replaceFirst(".*:", "");
+        assertEquals(0, command.run("status", "--port", port));
+        String table = buffer.toString();
+        assertTrue(table.startsWith("Reelbox at " + api.base + " — intake: taking jobs"), table);
+        assertTrue(table.contains("DONE (3)"), table);
+        assertTrue(table.matches("(?s).*\\n  dropped +4 s +dropped\\.mp4 .*"), table);
+        assertTrue(table.contains("FAILED (0): none"), table);
+        assertTrue(table.contains("RUNNING (0): none"), table);
+
+        buffer.reset();
+        assertEquals(1, command.run("retry", "no-such-job", "--port", port));
+        assertTrue(buffer.toString().startsWith("Not done (404): No failed job has the id no-such-job"), buffer.toString());
+        buffer.reset();
+        assertEquals(2, command.run("retry"));
+        assertTrue(buffer.toString().startsWith("usage:"));
+        buffer.reset();
+        assertEquals(1, command.run("status", "--port", "1"));
+        assertTrue(buffer.toString().startsWith("Cannot reach Reelbox at http://127.0.0.1:1"), buffer.toString());
+    }
+
+    @Test
+    void theCommandFindsAFreePortInTheWorkDir() throws Exception {
+        StatusCommand command = new StatusCommand(io.reelbox.testing.TestSettings.with(Map.of("reelbox.http.port", "0",
+                "reelbox.work-dir", daemon.workDir.toString())), System.out);
+        assertEquals(api.base, command.baseUrl(null));
+        assertEquals("http://127.0.0.1:9", command.baseUrl(9));
+        assertEquals("http://127.0.0.1:8780", new StatusCommand(io.reelbox.testing.TestSettings.with(Map.of("reelbox.http.port", "8780")),
+                System.out).baseUrl(null));
+        assertEquals("[####----------------]", StatusCommand.bar(20));
+    }
+
     private static JsonNode awaitDone(String name) {
         return await().atMost(RENDER).until(() -> find(api.json("/api/jobs").get("done"), name), n -> n != null);
     }
