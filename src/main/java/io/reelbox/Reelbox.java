@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -27,6 +28,7 @@ import io.reelbox.local.LocalSetup;
 import io.reelbox.nemo.NemoClient;
 import io.reelbox.ops.OpsServer;
 import io.reelbox.ops.StatusCommand;
+import io.reelbox.ops.SystemdNotifier;
 
 /**
  * The daemon: Camel Main with the YAML routes from {@code routes/} (or the packaged copies when that folder is
@@ -146,6 +148,7 @@ public final class Reelbox {
             JobRegistry registry = beans.registry();
             NemoClient client = beans.client();
             InboxScanner scanner = beans.scanner();
+            SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
 
             context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                 @Override
@@ -162,8 +165,11 @@ public final class Reelbox {
                         if (once) {
                             exitWhenIdle(scanner, registry);
                         }
+                        systemd.ready("Reelbox running: inbox " + settings.path("reelbox.inbox") + ", outbox " + outboxDir,
+                                () -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context), false));
                     } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                         LOG.info("Stopping: jobs in flight stay in .processing/ and resume on the next start");
+                        systemd.stopping();
                         registry.stopAll();
                         client.abortAll();
                     } else if (event instanceof CamelEvent.CamelContextStoppedEvent && embedded != null) {

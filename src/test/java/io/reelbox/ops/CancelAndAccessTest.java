@@ -73,6 +73,22 @@ class CancelAndAccessTest extends DaemonTestBase {
     }
 
     @Test
+    void aRedeliveredStepIsCountedByItsErrorCode() throws Exception {
+        api.happyPath();
+        api.stub(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/tasks/me/with-session/nemo_agent"))
+                .atPriority(1).inScenario("flaky").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("recovered").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503)));
+        OpsClient ops = OpsClient.of(daemon).withPassword("reelbox", PASSWORD);
+        drop("flaky", "prompt: make a video\n");
+        awaitReport("flaky");
+        String metrics = ops.get("/observe/metrics").body();
+        String line = metrics.lines().filter(l -> l.startsWith("reelbox_api_retries_total{")).findFirst().orElse("none");
+        assertTrue(line.matches("reelbox_api_retries_total\\{code=\"[^\"]+\"} 1\\.0"), line);
+        assertTrue(metrics.contains("reelbox_jobs_completed_total{camelContext=\"reelbox\"} 1.0"));
+    }
+
+    @Test
     void thePasswordGuardsEverythingButHealth() throws Exception {
         OpsClient anonymous = OpsClient.of(daemon);
         for (String path : new String[] {"/", "/api/jobs", "/observe/metrics", "/dashboard.js", "/api/jobs/x/video"}) {
