@@ -34,13 +34,13 @@ public final class JobMetrics extends EventNotifierSupport {
         // The Supplier form holds its source strongly; the (object, function) form would let it be collected.
         Gauge.builder("reelbox.jobs.in.flight", inFlight::getAsInt).description("Jobs being processed").register(registry);
         Gauge.builder("reelbox.jobs.waiting", waiting::getAsInt).description("Jobs waiting in the inbox").register(registry);
-        // Only the events this class reads: the job route's steps and redeliveries.
+        // Only the events this class reads: the job route's steps and redeliveries (Camel files redeliveries under failed
+        // events, so those stay on).
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
         setIgnoreExchangeCreatedEvent(true);
         setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeSendingEvents(true);
         setIgnoreStepEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
