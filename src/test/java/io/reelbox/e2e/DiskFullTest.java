@@ -143,8 +143,18 @@ class DiskFullTest {
         await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> Files.exists(daemon.inbox.resolve("waiting.yaml"))
                 && Files.exists(daemon.inbox.resolve("waiting.mp4")));
         api.server.verify(0, postRequestedFor(urlEqualTo("/api/tasks/me/with-session/nemo_agent")));
+        // The operator sees why: health is DOWN on the disk, and the job view says intake waits for room.
+        io.reelbox.testing.OpsClient ops = io.reelbox.testing.OpsClient.of(daemon);
+        var health = ops.get("/observe/health/ready");
+        assertEquals(503, health.statusCode());
+        assertTrue(health.body().contains("{\"name\":\"disk\",\"status\":\"DOWN\""), health.body());
+        assertEquals(200, ops.get("/observe/health/live").statusCode(), "a full disk is not cured by a restart");
+        JsonNode view = JSON.readTree(ops.get("/api/jobs").body());
+        assertEquals("paused-for-disk", view.get("intake").get("state").asText());
+        assertEquals("waiting", view.get("waiting").get(0).get("name").asText());
         Files.delete(filler);
         await().atMost(WAIT).until(() -> Files.exists(daemon.outbox.resolve("waiting.json")));
+        assertEquals(200, ops.get("/observe/health").statusCode());
     }
 
     @Test

@@ -40,6 +40,7 @@ class PackagedJarIT {
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("using the packaged routes"), "no routes/ here: the jar's own");
+        assertTrue(output.contains("Dashboard and job API on http://127.0.0.1:8780/"), "the operations server runs from the jar");
         Path video = dir.resolve("outbox/city-promo.mp4");
         assertTrue(Files.exists(dir.resolve("outbox/city-promo.json")), output);
         assertEquals(60.0, Probe.info(video).duration(), 1 / 30.0);
@@ -49,6 +50,17 @@ class PackagedJarIT {
         try (Stream<Path> inbox = Files.list(dir.resolve("inbox"))) {
             assertEquals(List.of(".done", ".processing"), inbox.map(f -> f.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void theStatusCommandSaysWhenNoDaemonAnswers() throws Exception {
+        Path log = dir.resolve("status.log");
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                Path.of("target", "reelbox.jar").toAbsolutePath().toString(), "status", "--port", "1")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertEquals(1, p.exitValue());
+        assertTrue(Files.readString(log).startsWith("Cannot reach Reelbox at http://127.0.0.1:1"), Files.readString(log));
     }
 
     @Test
