@@ -178,6 +178,10 @@ public final class Reelbox {
                 }
             });
             watchRoutes(main, context, routesDir, tunables, registry);
+            if (!OpsServer.enabled(settings)) {
+                // The job API's REST routes need the HTTP server; without it they are not loaded at all.
+                main.configure().withRoutesExcludePattern("**/api.yaml");
+            }
         }
 
         private static void createFolders(Path inbox, Path outbox, Path workDir) {
