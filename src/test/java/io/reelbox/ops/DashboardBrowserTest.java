@@ -24,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import io.reelbox.testing.Daemon;
+import io.reelbox.testing.FolderJob;
 import io.reelbox.testing.OpsClient;
 import io.reelbox.testing.Probe;
 
@@ -85,11 +86,7 @@ class DashboardBrowserTest {
                 .equals("Added \"from-chromium\" to the inbox."));
 
         // A job that fails: its sidecar names a photo that never comes.
-        Path staging = daemon.inbox.resolve(".staging");
-        Files.createDirectories(staging);
-        Files.copy(a, staging.resolve("one.jpg"));
-        Files.writeString(staging.resolve("job.yaml"), "prompt: a 3 second video\nmedia: [one.jpg, two.jpg]\n");
-        Files.move(staging, daemon.inbox.resolve("needs-two"));
+        FolderJob.drop(daemon.inbox, "needs-two", "prompt: a 3 second video\nmedia: [sunrise.jpg, two.jpg]\n", a);
 
         WebElement done = await().atMost(RENDER).until(() -> job("done", "from-chromium"), e -> e != null);
         await().atMost(Duration.ofSeconds(30)).until(() -> (Boolean) js("const i = arguments[0].querySelector('img.poster');"

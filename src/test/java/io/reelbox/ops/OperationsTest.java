@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelbox.testing.Daemon;
+import io.reelbox.testing.FolderJob;
 import io.reelbox.testing.Multipart;
 import io.reelbox.testing.OpsClient;
 import io.reelbox.testing.Probe;
@@ -78,12 +79,8 @@ class OperationsTest {
     @Test
     @Order(2)
     void aDroppedJobIsListedWithItsVideoAndPoster() throws Exception {
-        Path job = daemon.inbox.resolve(".staging");
-        Files.createDirectories(job);
-        Files.copy(photo, job.resolve("a.jpg"));
-        Probe.still(job.resolve("b.jpg"), "smptebars=s=640x360");
-        Files.writeString(job.resolve("job.yaml"), "prompt: a 4 second video\noutput: dropped\n");
-        Files.move(job, daemon.inbox.resolve("dropped"));
+        FolderJob.drop(daemon.inbox, "dropped", "prompt: a 4 second video\noutput: dropped\n", photo,
+                Probe.still(root.resolve("bars.jpg"), "smptebars=s=640x360"));
 
         JsonNode done = awaitDone("dropped");
         String id = done.get("id").asText();
@@ -154,11 +151,7 @@ class OperationsTest {
     @Test
     @Order(5)
     void aFailedJobShowsItsHintAndARetryBringsItBackOnce() throws Exception {
-        Path job = daemon.inbox.resolve(".staging2");
-        Files.createDirectories(job);
-        Files.copy(photo, job.resolve("a.jpg"));
-        Files.writeString(job.resolve("job.yaml"), "prompt: a 3 second video\nmedia: [a.jpg, b.jpg]\noutput: fixme\n");
-        Files.move(job, daemon.inbox.resolve("fixme"));
+        FolderJob.drop(daemon.inbox, "fixme", "prompt: a 3 second video\nmedia: [photo.jpg, b.jpg]\noutput: fixme\n", photo);
 
         JsonNode failed = await().atMost(Duration.ofSeconds(30)).until(() -> find(api.json("/api/jobs").get("failed"), "fixme"),
                 n -> n != null);
