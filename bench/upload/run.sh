@@ -2,6 +2,8 @@
 # Upload benchmark: a 500 MB file through the daemon (-Xmx128m) to a loopback sink, next to curl doing the same
 # upload. Prints throughput and the daemon's peak memory. Needs: a built target/reelbox.jar, curl.
 # Usage: bench/upload/run.sh [runs]   (REELBOX_JAR=path/to/reelbox.jar runs another build; CURL=0 skips curl)
+# PIN=1 runs the sink on the last core and the senders (the daemon, curl) on the others (taskset), so that the
+# receiving end never shares a core with the sender being measured.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}
@@ -13,7 +15,10 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 [ -f target/reelbox.jar ] || mvn -B -q -DskipTests package
 touch "$WORK/sink.txt"
-java bench/upload/UploadSink.java "$PORT" "$WORK/sink.txt" > "$WORK/sink.log" 2>&1 &
+LAST=$(( $(nproc) - 1 ))
+SINK_CPUS=$LAST; SEND_CPUS=0-$(( LAST > 0 ? LAST - 1 : 0 ))
+pin() { if [ "${PIN:-0}" = 1 ]; then taskset -c "$@"; else shift; "$@"; fi; }
+pin "$SINK_CPUS" java bench/upload/UploadSink.java "$PORT" "$WORK/sink.txt" > "$WORK/sink.log" 2>&1 &
 until grep -q listening "$WORK/sink.log" 2>/dev/null; do sleep 0.2; done
 
 # A 500 MB file that passes the MP4 content check: an ftyp box, then a sparse tail.
@@ -25,7 +30,7 @@ printf '\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isommp41' | dd of="$BIG" conv=no
 daemon_upload() {
   local i=$1 D="$WORK/d$1"
   mkdir -p "$D/inbox" "$D/outbox"
-  java -Xmx128m -Dreelbox.api.base-url="http://127.0.0.1:$PORT" -Dreelbox.api.token= \
+  pin "$SEND_CPUS" java -Xmx128m -Dreelbox.api.base-url="http://127.0.0.1:$PORT" -Dreelbox.api.token= \
        -Dreelbox.inbox="$D/inbox" -Dreelbox.outbox="$D/outbox" -Dreelbox.work-dir="$D/work" \
        -Dreelbox.routes-dir="$D/routes" \
        -jar "$JAR" > "$D/daemon.log" 2>&1 &
@@ -56,12 +61,13 @@ daemon_upload() {
 # One curl upload of the same file to the same sink; prints its MB/s. (curl is native code: no warm-up to pay.)
 curl_upload() {
   local before; before=$(wc -l < "$WORK/sink.txt")
-  curl -s -o /dev/null -F "files=@$BIG" "http://127.0.0.1:$PORT/api/upload-video/nemo_agent/me/s1"
+  pin "$SEND_CPUS" curl -s -o /dev/null -F "files=@$BIG" "http://127.0.0.1:$PORT/api/upload-video/nemo_agent/me/s1"
   sed -n "$((before + 1))p" "$WORK/sink.txt" | awk '{print $3}'
 }
 
 [ "${CURL:-1}" = 1 ] && curl_upload > /dev/null   # untimed: curl's and the sink's first upload runs colder than the rest
-echo "== the daemon (java -Xmx128m), then curl, taking turns, $RUNS rounds (MB/s as the sink timed each upload)"
+echo "== the daemon (java -Xmx128m), then curl, taking turns, $RUNS rounds (MB/s as the sink timed each upload;"
+[ "${PIN:-0}" = 1 ] && echo "   senders on CPUs $SEND_CPUS, the sink on CPU $SINK_CPUS)" || echo "   no pinning)"
 : > "$WORK/ratios.txt"
 for i in $(seq "$RUNS"); do
   read -r d hwm < <(daemon_upload "$i")
