@@ -36,13 +36,15 @@ async function act(id, action, button) {
 function runningItem(j) {
   const pct = j.progress === undefined ? null : j.progress;
   return el("li", { "data-job": j.name, "data-state": j.state, "data-id": j.id },
-    el("div", { class: "job-head" }, el("span", { class: "job-name" }, j.name), el("span", { class: "stage" }, j.state === "cancelling" ? "cancelling" : j.stage)),
+    el("div", { class: "job-head" }, el("span", { class: "job-name" }, j.name), el("span", { class: "stage" }, j.state === "running" ? j.stage : j.state.replaceAll("-", " "))),
     el("div", { class: "bar", title: pct === null ? "" : `${pct} %` }, el("span", { style: `width:${pct === null ? 0 : pct}%` })),
     el("div", { class: "muted" },
       `running for ${duration(j.elapsed_s)}`,
       pct === null ? "" : ` · render ${pct} %`,
       j.eta_s === undefined ? "" : ` · about ${duration(j.eta_s)} left`),
-    el("button", { class: "secondary cancel", type: "button", onclick: (e) => act(j.id, "cancel", e.target), disabled: j.state === "cancelling" ? "" : null }, "Cancel"));
+    j.state === "waiting-for-room"
+      ? el("div", { class: "muted" }, "The video is made; it is written as soon as the outbox's disk has room.")
+      : el("button", { class: "secondary cancel", type: "button", onclick: (e) => act(j.id, "cancel", e.target), disabled: j.state === "cancelling" ? "" : null }, "Cancel"));
 }
 
 function doneItem(j) {

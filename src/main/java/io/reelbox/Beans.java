@@ -121,7 +121,7 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
                 () -> java.util.Collections.max(java.util.List.of(Duration.ofMinutes(1),
                         settings.duration("reelbox.inbox.scan-interval").multipliedBy(10)))));
         JobBoard board = new JobBoard(registry, scanner, settings.path("reelbox.outbox"),
-                new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)" : apiBase));
+                new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)" : apiBase), disks::parkedJobs);
         beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings)));
         Posters posters = new Posters(workDir, () -> Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin")));
         return new OpsServer(settings, board, posters, workDir);

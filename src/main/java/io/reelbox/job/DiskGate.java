@@ -34,7 +34,11 @@ public final class DiskGate {
     private final Path workDir;
     private final boolean uploadsInWorkDir;
     /** Parked jobs by id, with the free space they need: room for their videos, or more than when the disk filled. */
-    private final Map<String, Long> parked = new ConcurrentHashMap<>();
+    /** A parked job, and the free space it waits for (see {@link #needed}). */
+    private record Parked(Job job, long need) {
+    }
+
+    private final Map<String, Parked> parked = new ConcurrentHashMap<>();
     /** What is short of space, as last logged; null when nothing is. */
     private volatile String shortOf;
 
@@ -102,7 +106,7 @@ public final class DiskGate {
         Job job = Job.of(exchange);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         journal.save(job);
-        parked.put(job.id(), needed(job));
+        parked.put(job.id(), new Parked(job, needed(job)));
         job.ended = true;
         registry.finished(job);
         LOG.warn("Job {}: {} — the finished render waits in {} and is written as soon as there is room", job.id(),
@@ -138,7 +142,8 @@ public final class DiskGate {
     /** For the disk-check route: the parked jobs, rebuilt from the journal, once the outbox has room for them. */
     public List<Job> unpark() {
         Set<String> ids = new java.util.HashSet<>();
-        parked.forEach((id, need) -> {
+        parked.forEach((id, p) -> {
+            long need = p.need();
             boolean room = need >= 0 ? shortage(outbox, "the outbox", need) == null : free(outbox) >= -need;
             if (room) {
                 ids.add(id);
@@ -154,6 +159,11 @@ public final class DiskGate {
         ids.forEach(parked::remove);
         LOG.info("The outbox has room again: {} waiting job(s) resume", jobs.size());
         return jobs;
+    }
+
+    /** The jobs whose finished videos wait for room in the outbox (for the job view). */
+    public java.util.Collection<Job> parkedJobs() {
+        return parked.values().stream().map(Parked::job).toList();
     }
 
     /** What the disks of the outbox and the work dir lack now, read afresh (for health checks); null when nothing. */

@@ -51,14 +51,20 @@ public final class JobBoard {
     private final InboxScanner scanner;
     private final Path outbox;
     private final Supplier<ObjectNode> daemonState;
+    private final Supplier<java.util.Collection<Job>> parked;
     private final Map<Path, Parsed> cache = new ConcurrentHashMap<>();
 
-    /** {@code daemonState}: the state of intake and the main settings, shown above the jobs. */
-    public JobBoard(JobRegistry registry, InboxScanner scanner, Path outbox, Supplier<ObjectNode> daemonState) {
+    /**
+     * {@code daemonState}: the state of intake and the main settings, shown above the jobs; {@code parked}: the jobs
+     * whose finished videos wait for room in the outbox (listed as running, in state {@code waiting-for-room}).
+     */
+    public JobBoard(JobRegistry registry, InboxScanner scanner, Path outbox, Supplier<ObjectNode> daemonState,
+                    Supplier<java.util.Collection<Job>> parked) {
         this.registry = registry;
         this.scanner = scanner;
         this.outbox = outbox;
         this.daemonState = daemonState;
+        this.parked = parked;
     }
 
     /** {@code GET /api/jobs}: waiting, running, recent done and failed, and the state of intake. */
@@ -71,6 +77,7 @@ public final class JobBoard {
         }
         ArrayNode running = root.putArray("running");
         registry.running().stream().sorted(Comparator.comparing(Job::startedAt)).forEach(j -> running.add(running(j)));
+        parked.get().forEach(j -> running.add(running(j).put("state", "waiting-for-room")));
         ArrayNode done = root.putArray("done");
         done().stream().limit(RECENT).forEach(d -> done.add(done(d)));
         ArrayNode failed = root.putArray("failed");
@@ -84,6 +91,10 @@ public final class JobBoard {
         Optional<Job> run = registry.find(id);
         if (run.isPresent()) {
             return Optional.of(running(run.get()));
+        }
+        Optional<Job> waiting = parked.get().stream().filter(j -> j.id().equals(id)).findFirst();
+        if (waiting.isPresent()) {
+            return Optional.of(running(waiting.get()).put("state", "waiting-for-room"));
         }
         Optional<Done> d = findDone(id);
         if (d.isPresent()) {

@@ -128,8 +128,8 @@ public final class StatusCommand {
         for (JsonNode j : v.path("running")) {
             String progress = j.has("progress") ? bar(j.path("progress").asInt()) + String.format(Locale.ROOT, " %3d%%", j.path("progress").asInt())
                     : " ".repeat(BAR + 7);
-            out.printf(Locale.ROOT, "  %-28s %-9s %s %-12s %s%n", cut(j.path("name").asText(), 28),
-                    j.path("state").asText().equals("cancelling") ? "cancel…" : j.path("stage").asText(), progress,
+            out.printf(Locale.ROOT, "  %-28s %-16s %s %-12s %s%n", cut(j.path("name").asText(), 28),
+                    j.path("state").asText().equals("running") ? j.path("stage").asText() : j.path("state").asText(), progress,
                     j.has("eta_s") ? "ETA " + time(j.path("eta_s").asDouble()) : "", "running " + time(j.path("elapsed_s").asDouble()));
         }
         section("WAITING", v.path("waiting"));

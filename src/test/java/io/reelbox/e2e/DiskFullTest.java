@@ -94,6 +94,10 @@ class DiskFullTest {
         try (var journal = Files.list(daemon.workDir.resolve("journal"))) {
             assertEquals(1, journal.count(), "the waiting job is journaled");
         }
+        JsonNode view = JSON.readTree(io.reelbox.testing.OpsClient.of(daemon).get("/api/jobs").body());
+        assertEquals("big", view.get("running").get(0).get("name").asText(), "the job view shows the waiting video");
+        assertEquals("waiting-for-room", view.get("running").get(0).get("state").asText());
+        assertEquals("paused-for-disk", view.get("intake").get("state").asText());
 
         Files.delete(filler);
         Path report = daemon.outbox.resolve("big.json");

@@ -66,7 +66,7 @@ class JobHistoryTest {
         var layout = new InboxScanner.Layout(inbox);
         JobRegistry registry = new JobRegistry();
         JobBoard board = new JobBoard(registry, new InboxScanner(layout, java.time.Clock.systemUTC(), "t"), root.resolve("outbox"),
-                () -> JobBoard.JSON.createObjectNode());
+                () -> JobBoard.JSON.createObjectNode(), List::of);
         JobActions actions = new JobActions(board, registry, layout, work, TestSettings.with(Map.of("reelbox.upload.max-size", "1KB")));
         Path big = Media.jpg(root.resolve("upload-1"));
         Path small = Files.write(root.resolve("upload-2"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
