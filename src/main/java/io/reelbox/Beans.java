@@ -119,7 +119,8 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         // Stuck: no scan for ten scan intervals, and never less than a minute (a slow NFS listing is not a hang).
         beans.bind("intakeCheck", new IntakeCheck(intake::lastScan, credits::paused, disks::shortOf,
                 () -> java.util.Collections.max(java.util.List.of(Duration.ofMinutes(1),
-                        settings.duration("reelbox.inbox.scan-interval").multipliedBy(10)))));
+                        settings.duration("reelbox.inbox.scan-interval").multipliedBy(10))),
+                () -> String.valueOf(context.getRouteController().getRouteStatus("reelbox-intake"))));
         JobBoard board = new JobBoard(registry, scanner, settings.path("reelbox.outbox"),
                 new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)" : apiBase), disks::parkedJobs);
         beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings)));

@@ -72,6 +72,15 @@ class DaemonLifecycleTest extends DaemonTestBase {
         drop("waiting", "prompt: p");
         await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> Files.exists(daemon.inbox.resolve("waiting.yaml"))
                 && Files.exists(daemon.inbox.resolve("waiting.mp4")));
+        // The operator sees the pause as a state, not as the daemon being down.
+        io.reelbox.testing.OpsClient ops = io.reelbox.testing.OpsClient.of(daemon);
+        JsonNode view = JSON.readTree(ops.get("/api/jobs").body());
+        assertEquals("paused-for-credits", view.path("intake").path("state").asText());
+        assertEquals("waiting", view.path("waiting").get(0).path("name").asText());
+        var health = ops.get("/observe/health?data=true");
+        assertTrue(health.body().contains("\"state\":\"paused-for-credits\""), health.body());
+        assertEquals(200, health.statusCode(), health.body());
+        assertEquals(200, ops.get("/observe/health/ready").statusCode(), "ready: the dashboard and API still serve");
 
         api.happyPath();
         awaitReport("waiting");

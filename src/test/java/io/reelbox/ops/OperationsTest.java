@@ -69,8 +69,11 @@ class OperationsTest {
         JsonNode all = api.json("/observe/health");
         assertEquals("UP", all.get("status").asText());
         List<String> names = names(all);
-        assertTrue(names.containsAll(List.of("context", "folders", "disk", "backend", "intake", "route:reelbox-job",
-                "route:reelbox-intake")), names.toString());
+        assertTrue(names.containsAll(List.of("context", "folders", "disk", "backend", "intake", "route:reelbox-job")),
+                names.toString());
+        assertFalse(names.contains("route:reelbox-intake"), "the intake check speaks for its route");
+        String intake = api.get("/observe/health?data=true").body();
+        assertTrue(intake.contains("\"route_status\":\"Started\"") && intake.contains("\"state\":\"running\""), intake);
         JsonNode live = api.json("/observe/health/live");
         assertEquals(List.of("context", "intake"), names(live).stream().sorted().toList(), "liveness: only what a restart cures");
         assertFalse(names(api.json("/observe/health/ready")).isEmpty());
