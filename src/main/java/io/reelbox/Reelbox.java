@@ -139,6 +139,7 @@ public final class Reelbox {
             Settings settings = Settings.of(context, tunables);
             Tunables.KEYS.forEach((key, check) -> check.accept(key, settings.get(key)));
             OpsServer.checkAccess(settings);
+            OpsServer.checkPortFree(settings);
             Path workDir = settings.path("reelbox.work-dir");
             Path outboxDir = settings.path("reelbox.outbox");
             createFolders(settings.path("reelbox.inbox"), outboxDir, workDir);

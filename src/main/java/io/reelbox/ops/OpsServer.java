@@ -74,6 +74,24 @@ public final class OpsServer {
         }
     }
 
+    /**
+     * Fails the start when the configured port is taken: Camel's server logs a failed bind and carries on without
+     * listening, which would leave a daemon that cannot be watched, and the status command talking to another one.
+     */
+    public static void checkPortFree(Settings settings) {
+        int port = settings.integer("reelbox.http.port");
+        if (!enabled(settings) || port == 0) {
+            return;
+        }
+        String host = settings.get("reelbox.http.host");
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): another "
+                    + "Reelbox, or another program, uses it. Stop it, or set reelbox.http.port (0 picks a free port).");
+        }
+    }
+
     static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
@@ -108,6 +126,11 @@ public final class OpsServer {
     public void announce(CamelContext context) {
         VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
         String host = settings.get("reelbox.http.host");
+        if (server.getPort() <= 0) {
+            LOG.error("The operations server is not listening on {}:{} (see the warning above): no dashboard, job API,"
+                    + " health or metrics", host, settings.get("reelbox.http.port"));
+            return;
+        }
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort();
         LOG.info("Dashboard and job API on {}/ (health {}/observe/health, metrics {}/observe/metrics){}", url, url, url,
                 settings.get("reelbox.http.password", "").isEmpty() ? "" : ", password required");

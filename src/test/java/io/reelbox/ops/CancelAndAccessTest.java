@@ -112,4 +112,16 @@ class CancelAndAccessTest extends DaemonTestBase {
         OpsServer.checkAccess(TestSettings.with(Map.of("reelbox.http.host", "::1", "reelbox.http.password", "")));
         OpsServer.checkAccess(TestSettings.with(Map.of("reelbox.http.host", "0.0.0.0", "reelbox.http.enabled", "false")));
     }
+
+    @Test
+    void aPortInUseStopsTheStartWithAClearMessage() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> props = Map.of("reelbox.http.port", String.valueOf(taken.getLocalPort()));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> OpsServer.checkPortFree(TestSettings.with(props)));
+            assertTrue(e.getMessage().startsWith("Cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            assertTrue(e.getMessage().contains("reelbox.http.port"), e.getMessage());
+        }
+        OpsServer.checkPortFree(TestSettings.with(Map.of("reelbox.http.port", "0")));
+    }
 }
