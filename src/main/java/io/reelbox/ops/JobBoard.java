@@ -47,12 +47,23 @@ public final class JobBoard {
     private record Parsed(FileTime mtime, JsonNode json) {
     }
 
+    /** A folder's listing, kept while the folder's modification time stays what it was when it was read. */
+    private record Listing<T>(FileTime folderTime, long readAt, List<T> items) {
+    }
+
+    /** A folder changed within this long of being read may change again in the same clock tick: read it again. */
+    private static final long RACY_MILLIS = 2_000;
+
     private final JobRegistry registry;
     private final InboxScanner scanner;
     private final Path outbox;
     private final Supplier<ObjectNode> daemonState;
     private final Supplier<java.util.Collection<Job>> parked;
-    private final Map<Path, Parsed> cache = new ConcurrentHashMap<>();
+    /** Parsed reports of the outbox, kept to the ones listed; parsed error files of .failed/. */
+    private final Map<Path, Parsed> reportCache = new ConcurrentHashMap<>();
+    private final Map<Path, Parsed> errorCache = new ConcurrentHashMap<>();
+    private volatile Listing<Done> doneListing;
+    private volatile Listing<Failed> failedListing;
 
     /**
      * {@code daemonState}: the state of intake and the main settings, shown above the jobs; {@code parked}: the jobs
@@ -82,7 +93,6 @@ public final class JobBoard {
         done().stream().limit(RECENT).forEach(d -> done.add(done(d)));
         ArrayNode failed = root.putArray("failed");
         failed().stream().limit(RECENT).forEach(f -> failed.add(failed(f)));
-        cache.keySet().removeIf(f -> !Files.exists(f));
         return root;
     }
 
@@ -161,38 +171,91 @@ public final class JobBoard {
         return n;
     }
 
-    /** The outbox's reports grouped by job, newest first. */
+    /**
+     * The outbox's reports grouped by job, newest first. Read again only when the outbox changed: reports and videos
+     * arrive and leave by rename, which changes the folder's time, and an outbox of months holds thousands of them.
+     */
     List<Done> done() throws IOException {
+        Listing<Done> l = doneListing;
+        if (fresh(l, outbox)) {
+            return l.items();
+        }
+        FileTime t = folderTime(outbox);
+        long readAt = System.currentTimeMillis();
+        List<Done> items = readDone();
+        doneListing = new Listing<>(t, readAt, items);
+        return items;
+    }
+
+    private List<Done> readDone() throws IOException {
         Map<String, List<JsonNode>> byJob = new LinkedHashMap<>();
         Map<String, Instant> when = new LinkedHashMap<>();
+        // One listing, and one look at each report's time: an outbox of months holds thousands of files.
+        java.util.Set<String> names = new java.util.HashSet<>();
+        List<Path> reports = new ArrayList<>();
         if (Files.isDirectory(outbox)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(outbox, "[!.]*.json")) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(outbox, "[!.]*")) {
                 for (Path f : files) {
-                    JsonNode r = parse(f);
-                    if (r == null || !r.hasNonNull("job_id") || !"completed".equals(r.path("status").asText())) {
-                        continue;
+                    String name = f.getFileName().toString();
+                    names.add(name);
+                    if (name.endsWith(".json")) {
+                        reports.add(f);
                     }
-                    String id = r.get("job_id").asText();
-                    byJob.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
-                    Instant at = instant(r.path("finished_at").asText(), Files.getLastModifiedTime(f).toInstant());
-                    when.merge(id, at, (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
         }
+        for (Path f : reports) {
+            Parsed p = parse(f, reportCache);
+            JsonNode r = p == null ? null : p.json();
+            if (r == null || !r.hasNonNull("job_id") || !"completed".equals(r.path("status").asText())) {
+                continue;
+            }
+            String id = r.get("job_id").asText();
+            byJob.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
+            Instant at = instant(r.path("finished_at").asText(), p.mtime().toInstant());
+            when.merge(id, at, (a, b) -> a.isAfter(b) ? a : b);
+        }
+        reportCache.keySet().retainAll(new java.util.HashSet<>(reports));
         List<Done> out = new ArrayList<>();
-        byJob.forEach((id, reports) -> {
-            reports.sort(Comparator.comparing(r -> r.path("video").asText()));
-            List<Path> videos = reports.stream().map(r -> outbox.resolve(Path.of(r.path("video").asText()).getFileName()))
-                    .filter(Files::isRegularFile).toList();
-            out.add(new Done(id, reports.get(0).path("job").asText(), when.get(id), reports, videos));
+        byJob.forEach((id, rs) -> {
+            rs.sort(Comparator.comparing(r -> r.path("video").asText()));
+            List<Path> videos = rs.stream().map(r -> Path.of(r.path("video").asText()).getFileName().toString())
+                    .filter(names::contains).map(outbox::resolve).toList();
+            out.add(new Done(id, rs.get(0).path("job").asText(), when.get(id), rs, videos));
         });
         out.sort(Comparator.comparing(Done::finishedAt).reversed());
         return out;
     }
 
-    /** The folders in {@code inbox/.failed/} with an error file, newest first. */
+    /** The folders in {@code inbox/.failed/} with an error file, newest first; read again when the folder changed. */
     List<Failed> failed() throws IOException {
         Path dir = scanner.layout().failed();
+        Listing<Failed> l = failedListing;
+        if (fresh(l, dir)) {
+            return l.items();
+        }
+        FileTime t = folderTime(dir);
+        long readAt = System.currentTimeMillis();
+        List<Failed> items = readFailed(dir);
+        failedListing = new Listing<>(t, readAt, items);
+        errorCache.keySet().removeIf(f -> !Files.exists(f));
+        return items;
+    }
+
+    private static boolean fresh(Listing<?> l, Path dir) {
+        return l != null && l.folderTime() != null && l.folderTime().equals(folderTime(dir))
+                && l.readAt() - l.folderTime().toMillis() > RACY_MILLIS;
+    }
+
+    private static FileTime folderTime(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private List<Failed> readFailed(Path dir) throws IOException {
         List<Failed> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -200,11 +263,12 @@ public final class JobBoard {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(dir, "[!.]*")) {
             for (Path folder : folders) {
                 Path error = newestError(folder);
-                JsonNode e = error == null ? null : parse(error);
+                Parsed p = error == null ? null : parse(error, errorCache);
+                JsonNode e = p == null ? null : p.json();
                 if (e == null || !e.hasNonNull("job_id")) {
                     continue;
                 }
-                Instant at = instant(e.path("failed_at").asText(), Files.getLastModifiedTime(error).toInstant());
+                Instant at = instant(e.path("failed_at").asText(), p.mtime().toInstant());
                 out.add(new Failed(e.get("job_id").asText(), e.path("job").asText(folder.getFileName().toString()), folder, e, at));
             }
         }
@@ -231,7 +295,8 @@ public final class JobBoard {
         return newest;
     }
 
-    private JsonNode parse(Path file) {
+    /** The file's JSON and time, parsed again only when its time changed; null when it is not JSON. */
+    private static Parsed parse(Path file, Map<Path, Parsed> cache) {
         try {
             FileTime t = Files.getLastModifiedTime(file);
             Parsed p = cache.get(file);
@@ -239,7 +304,7 @@ public final class JobBoard {
                 p = new Parsed(t, JSON.readTree(file.toFile()));
                 cache.put(file, p);
             }
-            return p.json();
+            return p;
         } catch (IOException | RuntimeException e) {
             return null; // not a report, or half written by someone else: not a job
         }
