@@ -1,6 +1,5 @@
 package io.reelbox.ops;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,7 +7,10 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Readiness: the inbox and the outbox exist and Reelbox can create files in them (a hidden probe, removed at once). */
+/**
+ * Readiness: the inbox and the outbox are folders Reelbox may write to. Asked of the system (access(2), which also
+ * says no on a read-only mount), not tried with a file: a file in the inbox would wake its watch for a scan.
+ */
 public final class FoldersCheck extends AbstractHealthCheck {
 
     private final Map<String, Path> folders;
@@ -23,11 +25,10 @@ public final class FoldersCheck extends AbstractHealthCheck {
         builder.up();
         folders.forEach((name, dir) -> {
             builder.detail(name, dir.toString());
-            try {
-                Path probe = Files.createTempFile(dir, ".reelbox-health", ".tmp");
-                Files.delete(probe);
-            } catch (IOException | RuntimeException e) {
-                builder.down().message("The " + name + " (" + dir + ") is not writable: " + e.getMessage());
+            if (!Files.isDirectory(dir)) {
+                builder.down().message("The " + name + " (" + dir + ") is missing");
+            } else if (!Files.isWritable(dir)) {
+                builder.down().message("The " + name + " (" + dir + ") is not writable (permissions, or a read-only disk)");
             }
         });
     }
