@@ -114,10 +114,22 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> job("failed", "broken") != null);
         await().atMost(Duration.ofSeconds(10)).until(() -> (Boolean) js("return [...document.querySelectorAll('img.poster')]"
                 + ".every(i => i.complete && i.naturalWidth > 0);"));
+
+        // And one rendering, caught with its progress bar part way: the picture for the README.
+        FolderJob.drop(daemon.inbox, "long-one", "prompt: a 40 second video with fades\n", a, b);
+        await().atMost(RENDER).until(() -> {
+            WebElement running = job("running", "long-one");
+            if (running == null) {
+                return false;
+            }
+            String width = running.findElement(By.cssSelector(".bar > span")).getAttribute("style");
+            return width.matches(".*width: *([1-8][0-9]|9[0-5])%.*") && !running.findElements(By.className("cancel")).isEmpty();
+        });
         Path shot = Path.of("target", "dashboard.png");
         Files.createDirectories(shot.getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(shot) > 10_000);
+        await().atMost(RENDER).until(() -> job("done", "long-one") != null);
     }
 
     private WebElement job(String list, String name) {
