@@ -47,6 +47,7 @@ public final class OpsServer {
     private final JobBoard board;
     private final Posters posters;
     private final Path workDir;
+    private final java.util.concurrent.atomic.AtomicBoolean installed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public OpsServer(Settings settings, JobBoard board, Posters posters, Path workDir) {
         this.settings = settings;
@@ -100,8 +101,11 @@ public final class OpsServer {
         }
     }
 
-    /** Installs the gate and the file handlers on Camel's router; call once the HTTP server exists. */
+    /** Installs the gate and the file handlers on Camel's router, once; call when the HTTP server exists. */
     public void install(CamelContext context) {
+        if (!installed.compareAndSet(false, true)) {
+            return;
+        }
         VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
         if (server == null) {
             throw new IllegalStateException("the operations server did not start (camel.server.enabled)");
