@@ -117,14 +117,11 @@ class DashboardBrowserTest {
 
         // And one rendering, caught with its progress bar part way: the picture for the README.
         FolderJob.drop(daemon.inbox, "long-one", "prompt: a 40 second video with fades\n", a, b);
-        await().atMost(RENDER).until(() -> {
-            WebElement running = job("running", "long-one");
-            if (running == null) {
-                return false;
-            }
-            String width = running.findElement(By.cssSelector(".bar > span")).getAttribute("style");
-            return width.matches(".*width: *([1-8][0-9]|9[0-5])%.*") && !running.findElements(By.className("cancel")).isEmpty();
-        });
+        // Read in one script: the running list is drawn anew each second, so an element found in one call may be gone
+        // by the next.
+        await().atMost(RENDER).until(() -> (Boolean) js("const li = document.querySelector(\"#running li[data-job='long-one']\");"
+                + " if (!li) return false; const w = parseFloat(li.querySelector('.bar > span').style.width);"
+                + " return w >= 10 && w <= 95 && li.querySelector('button.cancel') !== null;"));
         Path shot = Path.of("target", "dashboard.png");
         Files.createDirectories(shot.getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
