@@ -97,12 +97,16 @@ public final class RenderQueue implements AutoCloseable {
         if (r == null) {
             return;
         }
-        r.cancelled = true;
-        r.processes.forEach(Process::destroyForcibly);
-        if (!"completed".equals(r.status)) {
-            r.error = "cancelled";
-            r.end("failed");
+        // Status changes of one render happen under its lock: a cancel that lands while the worker plans the render
+        // must not be overwritten by the worker's "processing" (the render would then show processing for ever).
+        synchronized (r) {
+            r.cancelled = true;
+            if (!"completed".equals(r.status)) {
+                r.error = "cancelled";
+                r.end("failed");
+            }
         }
+        r.processes.forEach(Process::destroyForcibly);
     }
 
     private void run(Render r, JsonNode draft, Map<String, Path> media) {
@@ -115,7 +119,12 @@ public final class RenderQueue implements AutoCloseable {
             scratch = Files.createTempDirectory(dir, ".work-" + r.id);
             Path part = scratch.resolve("out.mp4");
             RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts);
-            r.status = "processing";
+            synchronized (r) {
+                if (r.cancelled) {
+                    return;
+                }
+                r.status = "processing";
+            }
             long t0 = System.nanoTime();
             long[] done = new long[plan.video().size()];
             double totalUs = plan.totalFrames() * 1_000_000.0 / Planner.FPS;
@@ -148,15 +157,26 @@ public final class RenderQueue implements AutoCloseable {
             r.output = out;
             r.size = Files.size(out);
             r.duration = plan.totalFrames() / (double) Planner.FPS;
-            r.progress = 100;
-            r.end("completed");
+            synchronized (r) {
+                if (r.cancelled) {
+                    Files.deleteIfExists(out);
+                    return;
+                }
+                r.progress = 100;
+                r.end("completed");
+            }
             LOG.info("Local render {} done: {} s of video in {} ms", r.id, r.duration, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            r.error = e.getMessage();
-            r.end("failed");
+            synchronized (r) {
+                if (r.cancelled) {
+                    return;
+                }
+                r.error = e.getMessage();
+                r.end("failed");
+            }
             LOG.warn("Local render {} failed: {}", r.id, e.getMessage());
         } finally {
             deleteTree(scratch);
