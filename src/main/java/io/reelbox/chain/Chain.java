@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.config.Settings;
@@ -28,6 +31,8 @@ import io.reelbox.nemo.TokenExpired;
  */
 public record Chain(Settings settings, NemoClient client, TokenStore tokens, JobRegistry registry, Journal journal, Outbox outbox,
                     Supplier<Duration> renderPoll) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Chain.class);
 
     /**
      * One API call with the job's token. A rejected anonymous token is dropped from the cache, so the redelivered
@@ -63,6 +68,22 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
                 throw stopped(e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Asks the API to stop a render this job no longer wants (past its timeout, or cancelled by the user). Best effort:
+     * the job ends either way, so a failed cancel is only logged.
+     */
+    void cancelRender(Job job, String renderId) {
+        try {
+            call(job, t -> {
+                client.cancel(t, renderId);
+                return null;
+            });
+            LOG.info("Job {}: render {} cancelled", job.id(), renderId);
+        } catch (RuntimeException e) {
+            LOG.warn("Job {}: could not cancel render {}: {}", job.id(), renderId, e.getMessage());
         }
     }
 

@@ -49,12 +49,7 @@ final class NemoProducer extends DefaultProducer {
     private void cancel(Job job) {
         Job.Render r = job.renders.isEmpty() ? null : job.current();
         if (r != null && r.renderId != null && r.isRunning() && !r.exportCallPending) {
-            try {
-                chain.client().cancel(chain.tokens().current(), r.renderId);
-                LOG.info("Job {}: render {} cancelled", job.id(), r.renderId);
-            } catch (RuntimeException e) {
-                LOG.warn("Job {}: could not cancel render {}: {}", job.id(), r.renderId, e.getMessage());
-            }
+            chain.cancelRender(job, r.renderId);
         }
         throw new JobFailure(Failure.CANCELLED, "cancelled", "cancelled during " + job.stage + " at the user's request");
     }

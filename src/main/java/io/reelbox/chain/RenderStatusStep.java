@@ -90,14 +90,7 @@ final class RenderStatusStep implements Step {
             LOG.info("Job {}: render {} {} {}%", job.id(), r.renderId, s.status(), s.progress());
         }
         if (System.nanoTime() > r.deadlineNanos) {
-            try {
-                chain.call(job, t -> {
-                    chain.client().cancel(t, r.renderId);
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                LOG.debug("Job {}: cancel failed: {}", job.id(), e.getMessage());
-            }
+            chain.cancelRender(job, r.renderId);
             throw new JobFailure(Failure.RENDER_TIMEOUT, "render-timeout", "render " + r.renderId + " was still "
                     + s.status() + " after " + chain.settings().duration("reelbox.export.timeout").toSeconds() + " s");
         }
