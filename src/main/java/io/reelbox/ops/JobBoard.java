@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -47,35 +50,31 @@ public final class JobBoard {
     private record Parsed(FileTime mtime, JsonNode json) {
     }
 
-    /** A folder's listing, kept while the folder's modification time stays what it was when it was read. */
-    private record Listing<T>(FileTime folderTime, long readAt, List<T> items) {
-    }
-
-    /** A folder changed within this long of being read may change again in the same clock tick: read it again. */
-    private static final long RACY_MILLIS = 2_000;
-
     private final JobRegistry registry;
     private final InboxScanner scanner;
     private final Path outbox;
     private final Supplier<ObjectNode> daemonState;
-    private final Supplier<java.util.Collection<Job>> parked;
+    private final Supplier<Collection<Job>> parked;
     /** Parsed reports of the outbox, kept to the ones listed; parsed error files of .failed/. */
     private final Map<Path, Parsed> reportCache = new ConcurrentHashMap<>();
     private final Map<Path, Parsed> errorCache = new ConcurrentHashMap<>();
-    private volatile Listing<Done> doneListing;
-    private volatile Listing<Failed> failedListing;
+    /** The outbox's reports grouped by job, and the failed jobs' folders; each newest first, read again when changed. */
+    private final FolderListing<Done> finished;
+    private final FolderListing<Failed> failures;
 
     /**
      * {@code daemonState}: the state of intake and the main settings, shown above the jobs; {@code parked}: the jobs
      * whose finished videos wait for room in the outbox (listed as running, in state {@code waiting-for-room}).
      */
     public JobBoard(JobRegistry registry, InboxScanner scanner, Path outbox, Supplier<ObjectNode> daemonState,
-                    Supplier<java.util.Collection<Job>> parked) {
+                    Supplier<Collection<Job>> parked) {
         this.registry = registry;
         this.scanner = scanner;
         this.outbox = outbox;
         this.daemonState = daemonState;
         this.parked = parked;
+        this.finished = new FolderListing<>(outbox, this::readDone);
+        this.failures = new FolderListing<>(scanner.layout().failed(), () -> readFailed(scanner.layout().failed()));
     }
 
     /** {@code GET /api/jobs}: waiting, running, recent done and failed, and the state of intake. */
@@ -90,9 +89,9 @@ public final class JobBoard {
         registry.running().stream().sorted(Comparator.comparing(Job::startedAt)).forEach(j -> running.add(running(j)));
         parked.get().forEach(j -> running.add(running(j).put("state", "waiting-for-room")));
         ArrayNode done = root.putArray("done");
-        done().stream().limit(RECENT).forEach(d -> done.add(done(d)));
+        finished.get().stream().limit(RECENT).forEach(d -> done.add(done(d)));
         ArrayNode failed = root.putArray("failed");
-        failed().stream().limit(RECENT).forEach(f -> failed.add(failed(f)));
+        failures.get().stream().limit(RECENT).forEach(f -> failed.add(failed(f)));
         return root;
     }
 
@@ -116,11 +115,11 @@ public final class JobBoard {
     }
 
     public Optional<Done> findDone(String id) throws IOException {
-        return done().stream().filter(d -> d.id().equals(id)).findFirst();
+        return finished.get().stream().filter(d -> d.id().equals(id)).findFirst();
     }
 
     public Optional<Failed> findFailed(String id) throws IOException {
-        return failed().stream().filter(f -> f.id().equals(id)).findFirst();
+        return failures.get().stream().filter(f -> f.id().equals(id)).findFirst();
     }
 
     static ObjectNode running(Job j) {
@@ -171,27 +170,12 @@ public final class JobBoard {
         return n;
     }
 
-    /**
-     * The outbox's reports grouped by job, newest first. Read again only when the outbox changed: reports and videos
-     * arrive and leave by rename, which changes the folder's time, and an outbox of months holds thousands of them.
-     */
-    List<Done> done() throws IOException {
-        Listing<Done> l = doneListing;
-        if (fresh(l, outbox)) {
-            return l.items();
-        }
-        FileTime t = folderTime(outbox);
-        long readAt = System.currentTimeMillis();
-        List<Done> items = readDone();
-        doneListing = new Listing<>(t, readAt, items);
-        return items;
-    }
-
+    /** The outbox's reports grouped by job, newest first. */
     private List<Done> readDone() throws IOException {
         Map<String, List<JsonNode>> byJob = new LinkedHashMap<>();
         Map<String, Instant> when = new LinkedHashMap<>();
         // One listing, and one look at each report's time: an outbox of months holds thousands of files.
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         List<Path> reports = new ArrayList<>();
         if (Files.isDirectory(outbox)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(outbox, "[!.]*")) {
@@ -215,7 +199,7 @@ public final class JobBoard {
             Instant at = instant(r.path("finished_at").asText(), p.mtime().toInstant());
             when.merge(id, at, (a, b) -> a.isAfter(b) ? a : b);
         }
-        reportCache.keySet().retainAll(new java.util.HashSet<>(reports));
+        reportCache.keySet().retainAll(new HashSet<>(reports));
         List<Done> out = new ArrayList<>();
         byJob.forEach((id, rs) -> {
             rs.sort(Comparator.comparing(r -> r.path("video").asText()));
@@ -227,42 +211,20 @@ public final class JobBoard {
         return out;
     }
 
-    /** The folders in {@code inbox/.failed/} with an error file, newest first; read again when the folder changed. */
-    List<Failed> failed() throws IOException {
-        Path dir = scanner.layout().failed();
-        Listing<Failed> l = failedListing;
-        if (fresh(l, dir)) {
-            return l.items();
-        }
-        FileTime t = folderTime(dir);
-        long readAt = System.currentTimeMillis();
-        List<Failed> items = readFailed(dir);
-        failedListing = new Listing<>(t, readAt, items);
-        errorCache.keySet().removeIf(f -> !Files.exists(f));
-        return items;
-    }
-
-    private static boolean fresh(Listing<?> l, Path dir) {
-        return l != null && l.folderTime() != null && l.folderTime().equals(folderTime(dir))
-                && l.readAt() - l.folderTime().toMillis() > RACY_MILLIS;
-    }
-
-    private static FileTime folderTime(Path dir) {
-        try {
-            return Files.getLastModifiedTime(dir);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
+    /** The folders in {@code inbox/.failed/} with an error file, newest first. */
     private List<Failed> readFailed(Path dir) throws IOException {
         List<Failed> out = new ArrayList<>();
+        Set<Path> errors = new HashSet<>();
         if (!Files.isDirectory(dir)) {
+            errorCache.clear();
             return out;
         }
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(dir, "[!.]*")) {
             for (Path folder : folders) {
                 Path error = newestError(folder);
+                if (error != null) {
+                    errors.add(error);
+                }
                 Parsed p = error == null ? null : parse(error, errorCache);
                 JsonNode e = p == null ? null : p.json();
                 if (e == null || !e.hasNonNull("job_id")) {
@@ -272,6 +234,7 @@ public final class JobBoard {
                 out.add(new Failed(e.get("job_id").asText(), e.path("job").asText(folder.getFileName().toString()), folder, e, at));
             }
         }
+        errorCache.keySet().retainAll(errors);
         out.sort(Comparator.comparing(Failed::failedAt).reversed());
         return out;
     }

@@ -41,7 +41,7 @@ class JobBoardBench {
         }
         JobBoard board = new JobBoard(new JobRegistry(), new InboxScanner(new InboxScanner.Layout(root.resolve("inbox")),
                 java.time.Clock.systemUTC(), "bench"), outbox, JobBoard.JSON::createObjectNode, List::of);
-        // The folders were written just now: the first reads cannot trust their times (RACY_MILLIS) and read it all.
+        // The folders were written just now: the first reads cannot trust their times (FolderListing.RACY_MILLIS) and read it all.
         org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(2_100)).until(() -> true);
         for (int r = 1; r <= 6; r++) {
             long t0 = System.nanoTime();
