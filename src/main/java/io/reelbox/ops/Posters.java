@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import io.reelbox.local.Ffmpeg;
 
@@ -19,7 +17,6 @@ public final class Posters {
 
     private final Path dir;
     private final FfmpegSource ffmpeg;
-    private final ConcurrentMap<Path, Object> making = new ConcurrentHashMap<>();
 
     /** ffmpeg is found (or unpacked) only when the first poster is asked for. */
     @FunctionalInterface
@@ -35,7 +32,8 @@ public final class Posters {
     /** The poster of {@code video}, which the job {@code id} published. */
     public Path of(String id, Path video) throws IOException {
         Path poster = dir.resolve(JobActions.safe(id) + "-" + video.getFileName() + ".jpg");
-        synchronized (making.computeIfAbsent(poster, p -> new Object())) {
+        // One poster is made at a time: they are small, and made once per video.
+        synchronized (this) {
             if (Files.isRegularFile(poster)
                     && Files.getLastModifiedTime(poster).compareTo(Files.getLastModifiedTime(video)) >= 0) {
                 return poster;
