@@ -10,6 +10,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
 import io.reelbox.chain.Chain;
+import io.reelbox.cluster.Cluster;
+import io.reelbox.cluster.ClusterDatabase;
 import io.reelbox.chain.HonourRetryAfter;
 import io.reelbox.chain.InputCheck;
 import io.reelbox.chain.MarkSessionLost;
@@ -26,6 +28,7 @@ import io.reelbox.job.CreditGate;
 import io.reelbox.job.DiskGate;
 import io.reelbox.job.Intake;
 import io.reelbox.job.JobRegistry;
+import io.reelbox.job.FileJournal;
 import io.reelbox.job.Journal;
 import io.reelbox.job.Outbox;
 import io.reelbox.job.Outcomes;
@@ -51,7 +54,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * {@code outcomes}, {@code creditGate}, …), the live tunables as a properties source and the {@code millis:}
  * properties function. The daemon binds them before its routes load; route tests bind them into their own context.
  */
-public record Beans(Settings settings, NemoClient client, JobRegistry registry, InboxScanner scanner, OpsServer ops) {
+public record Beans(Settings settings, NemoClient client, JobRegistry registry, InboxScanner scanner, OpsServer ops, Cluster cluster) {
 
     /** {@code embedded}: {@code apiBase} is the embedded backend (its own token cache, its own poll interval). */
     public static Beans bind(CamelContext context, Tunables tunables, Settings settings, String apiBase, boolean embedded) {
@@ -66,10 +69,11 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
                 : new TokenStore(settings, client, workDir);
         JobRegistry registry = new JobRegistry();
         Outbox outbox = new Outbox(settings.path("reelbox.outbox"));
-        // A daemon is its work dir: the same one after a restart, a different one beside it on a shared inbox.
-        String owner = String.format("%08x", workDir.toString().hashCode());
+        Cluster cluster = ClusterDatabase.configured(settings) ? Cluster.join(settings, registry) : null;
+        // A daemon is its work dir (in a cluster, its node name): the same after a restart, different beside others.
+        String owner = String.format("%08x", (cluster != null ? cluster.node() : workDir.toString()).hashCode());
         InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
-        Journal journal = journal(workDir);
+        Journal journal = cluster != null ? cluster.journal() : journal(workDir);
         Chain chain = new Chain(settings, client, tokens, registry, journal, outbox, renderPoll);
         CreditGate credits = new CreditGate(client, tokens);
 
@@ -77,10 +81,14 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         beans.bind("settings", settings);
         beans.bind("nemo", new NemoComponent(chain, credits));
         DiskGate disks = new DiskGate(settings, journal, registry, settings.path("reelbox.outbox"), workDir, embedded);
-        Intake intake = new Intake(scanner, settings, registry, journal, outbox, disks);
+        Intake intake = new Intake(scanner, settings, registry, journal, outbox, disks, cluster == null ? () -> true : cluster::canClaim);
         beans.bind("intake", intake);
         beans.bind("diskGate", disks);
-        beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
+        if (cluster != null) {
+            cluster.bind(beans, settings, intake::resumed);
+        } else {
+            beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
+        }
         beans.bind("dropKey", new DropKey(settings.path("reelbox.inbox")));
         beans.bind("inboxWatch", new io.reelbox.inbox.InboxWatchScheduler());
         beans.bind("inputCheck", new InputCheck(settings));
@@ -93,7 +101,7 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         beans.bind("listeners", new Listeners(settings));
         beans.bind("hmac", new HmacSigner());
         OpsServer ops = bindOperations(context, settings, registry, scanner, intake, disks, credits, apiBase, embedded);
-        return new Beans(settings, client, registry, scanner, ops);
+        return new Beans(settings, client, registry, scanner, ops, cluster);
     }
 
     /**
@@ -130,7 +138,7 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
 
     private static Journal journal(Path workDir) {
         try {
-            return new Journal(workDir);
+            return new FileJournal(workDir);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create the journal in " + workDir + ": " + e.getMessage(), e);
         }

@@ -173,15 +173,27 @@ public final class Reelbox {
                         systemd.stopping();
                         registry.stopAll();
                         client.abortAll();
-                    } else if (event instanceof CamelEvent.CamelContextStoppedEvent && embedded != null) {
-                        embedded.close();
+                    } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                        if (beans.cluster() != null) {
+                            beans.cluster().leave();
+                        }
+                        if (embedded != null) {
+                            embedded.close();
+                        }
                     }
                 }
             });
             watchRoutes(main, context, routesDir, tunables, registry);
+            List<String> excluded = new java.util.ArrayList<>();
             if (!OpsServer.enabled(settings)) {
                 // The job API's REST routes need the HTTP server; without it they are not loaded at all.
-                main.configure().withRoutesExcludePattern("**/api.yaml");
+                excluded.add("**/api.yaml");
+            }
+            if (beans.cluster() == null) {
+                excluded.add("**/cluster.yaml");   // lease and takeover routes: for nodes of a cluster only
+            }
+            if (!excluded.isEmpty()) {
+                main.configure().withRoutesExcludePattern(String.join(",", excluded));
             }
         }
 

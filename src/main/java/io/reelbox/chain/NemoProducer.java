@@ -9,6 +9,7 @@ import org.slf4j.event.Level;
 import io.reelbox.failure.Failure;
 import io.reelbox.failure.JobFailure;
 import io.reelbox.job.Job;
+import io.reelbox.job.LeaseLost;
 
 /** Runs one step for the job on the exchange: logs its start and end and adds its time to the job's timings. */
 final class NemoProducer extends DefaultProducer {
@@ -29,6 +30,9 @@ final class NemoProducer extends DefaultProducer {
         Job job = Job.of(exchange);
         if (chain.registry().stopping()) {
             throw new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping");
+        }
+        if (job.leaseLost) {
+            throw LeaseLost.of(job);
         }
         if (job.cancelled) {
             cancel(job);

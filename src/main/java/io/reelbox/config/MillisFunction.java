@@ -4,7 +4,8 @@ import org.apache.camel.spi.PropertiesFunction;
 
 /**
  * {@code {{millis:reelbox.retry.initial-backoff}}}: a duration setting ({@code 1s}, {@code 500ms}) in milliseconds,
- * for route options that take a plain number (redelivery delays). Invalid values fail when the routes load.
+ * for route options that take a plain number (redelivery delays). {@code {{millis:reelbox.cluster.lease/3}}}: a
+ * fraction of it. Invalid values fail when the routes load.
  */
 public final class MillisFunction implements PropertiesFunction {
 
@@ -21,6 +22,8 @@ public final class MillisFunction implements PropertiesFunction {
 
     @Override
     public String apply(String key) {
-        return String.valueOf(settings.duration(key.strip()).toMillis());
+        String[] parts = key.strip().split("/", 2);
+        long millis = settings.duration(parts[0].strip()).toMillis();
+        return String.valueOf(parts.length == 1 ? millis : millis / Long.parseLong(parts[1].strip()));
     }
 }

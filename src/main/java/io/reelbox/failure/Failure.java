@@ -27,6 +27,7 @@ public enum Failure {
     WORK_DIR_FULL("The work dir's disk is full: free space on the disk that holds reelbox.work-dir (the embedded backend keeps uploads and renders there, and the journal lives there), then move the inputs back into the inbox. Intake resumes by itself when there is room."),
     LOCAL_IO("Reelbox could not read or write one of its own folders (the folder and the system's message are in the message). Check that it exists, its permissions, and whether its disk is read-only or failing; then move the inputs back into the inbox."),
     CANCELLED("The job was cancelled through the dashboard, the API or `reelbox cancel`. Its inputs are kept here: retry it from the dashboard (or `reelbox retry`), or move them back into the inbox."),
+    TAKEN_OVER("Another Reelbox node took this job over after this node's lease on it ran out (it was paused, cut off from the database, or too slow to renew). Nothing to do: the other node finishes it."),
     STOPPED("Reelbox stopped before the job finished. The job stays in inbox/.processing/ with its journal entry and resumes on the next start."),
     INTERNAL("Reelbox hit an unexpected error. Move the inputs back into the inbox to retry, and report the message if it happens again.");
 

@@ -122,12 +122,12 @@ public final class InboxScanner {
      * (it died in between). They go back to the inbox as folder jobs under their job name, to be taken again; a name
      * already taken sends them to {@code .failed/} instead. Nothing is deleted. Other daemons' claims are left alone.
      */
-    public void returnUnclaimed(java.util.Set<Path> known) throws IOException {
+    public void returnUnclaimed(java.util.function.Predicate<Path> known) throws IOException {
         if (!Files.isDirectory(layout.processing())) {
             return;
         }
         for (Path dir : sorted(layout.processing())) {
-            if (known.contains(dir) || !Files.isDirectory(dir) || !dir.getFileName().toString().endsWith("@" + owner)) {
+            if (!Files.isDirectory(dir) || !dir.getFileName().toString().endsWith("@" + owner) || known.test(dir)) {
                 continue;
             }
             String name = dir.getFileName().toString().replaceFirst("-\\d{8}T\\d{6}-[0-9a-f]{4}@[^@]+$", "");

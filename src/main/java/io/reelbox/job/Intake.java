@@ -42,8 +42,16 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
     private boolean scanning;
     private int accepted;
     private volatile long lastScan;
+    private final java.util.function.BooleanSupplier canClaim;
 
     public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, Journal journal, Outbox outbox, DiskGate disks) {
+        this(scanner, settings, registry, journal, outbox, disks, () -> true);
+    }
+
+    /** {@code canClaim}: false while a claim could not be recorded (a cluster node that cannot reach its database). */
+    public Intake(InboxScanner scanner, Settings settings, JobRegistry registry, Journal journal, Outbox outbox, DiskGate disks,
+                  java.util.function.BooleanSupplier canClaim) {
+        this.canClaim = canClaim;
         this.disks = disks;
         this.scanner = scanner;
         this.settings = settings;
@@ -57,12 +65,17 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
         return lastScan;
     }
 
+    /** Whether the jobs left unfinished at start were looked at (until then nothing new is claimed or taken over). */
+    public boolean resumed() {
+        return resumed;
+    }
+
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         accepted = 0;
         lastScan = System.currentTimeMillis();
         // Until resume() has looked at .processing/, a fresh claim could be mistaken for an interrupted one.
-        scanning = resumed && !registry.stopping();
+        scanning = resumed && !registry.stopping() && canClaim.getAsBoolean();
         if (scanning) {
             try {
                 scanner.beginScan(new InboxScanner.Rules(settings.duration("reelbox.inbox.stable-for"),
@@ -138,7 +151,7 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
     private List<Job> resumeUnfinished() throws IOException {
         List<Job> jobs = new ArrayList<>();
         Set<Path> known = new HashSet<>();
-        for (Job job : journal.load(settings.integer("reelbox.prompt.max-length"))) {
+        for (Job job : journal.resume(settings.integer("reelbox.prompt.max-length"))) {
             known.add(job.claimed().workDir());
             if (!Files.isDirectory(job.claimed().workDir())) {
                 // It had already been moved to .done or .failed when the daemon stopped.
@@ -148,7 +161,7 @@ public final class Intake implements GenericFileFilter<File>, PollingConsumerPol
             registry.claimed(job);
             jobs.add(job);
         }
-        scanner.returnUnclaimed(known);
+        scanner.returnUnclaimed(dir -> known.contains(dir) || journal.knows(dir.getFileName().toString()));
         int stale = outbox.removeStaleTemps();
         if (stale > 0) {
             LOG.info("Removed {} partial download(s) left in the outbox by a crash", stale);

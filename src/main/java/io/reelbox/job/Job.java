@@ -111,6 +111,17 @@ public final class Job {
     public int current;
     /** Not journaled: cancelled through the job API; the job stops at its next step. */
     public volatile boolean cancelled;
+    /** Not journaled: in a cluster, the epoch of this node's lease on the job; every journal write must match it. */
+    public long epoch;
+    /** Not journaled: in a cluster, another node took the job over; this one stops it quietly at its next step. */
+    public volatile boolean leaseLost;
+    /** In a cluster, each node that held the job and the stage it took it at: which node ran which steps. */
+    public final List<Holder> holders = new ArrayList<>();
+
+    /** A node that held the job: from {@code stage}, since {@code at}; {@code how} is claimed, resumed or taken-over. */
+    public record Holder(String node, String stage, String at, String how) {
+    }
+
     /** Not journaled: the job has ended (published, failed or kept for resume); later calls change nothing. */
     public volatile boolean ended;
 

@@ -57,14 +57,19 @@ public final class Outcomes {
         if (r.downloaded == null) {
             return;
         }
+        Path download = r.downloaded;
         try {
-            r.published = outbox.publishVideo(r.downloaded, r.output);
+            journal.whileHeld(job, () -> r.published = outbox.publishVideo(download, r.output));
         } catch (IOException e) {
-            throw outbox.failure(r.downloaded, e);
+            throw outbox.failure(download, e);
+        } catch (JobFailure f) {
+            if (f.failure() == Failure.TAKEN_OVER) {
+                deleteQuietly(download);   // the node that holds the job now downloads its own copy
+            }
+            throw f;
         } finally {
             r.downloaded = null;
         }
-        journal.save(job);
         LOG.info("Job {}: wrote {} ({} bytes)", job.id(), r.published, r.size);
     }
 
@@ -74,29 +79,30 @@ public final class Outcomes {
         job.stage = "finish";
         job.creditsAfter = credits.balance();
         List<Event> events = new ArrayList<>();
-        for (Job.Render r : job.renders) {
-            byte[] report = JSON.writeValueAsBytes(report(job, r));
-            // A report already next to its video was written before a restart: one report per video, never two.
-            if (!Files.exists(Outbox.sibling(r.published, ".json"))) {
-                try {
-                    outbox.publishReport(r.published, report);
-                } catch (IOException e) {
-                    throw outbox.failure(Outbox.sibling(r.published, ".json"), e);
+        Path[] done = new Path[1];
+        journal.finish(job, () -> {
+            events.clear();
+            for (Job.Render r : job.renders) {
+                byte[] report = JSON.writeValueAsBytes(report(job, r));
+                // A report already next to its video was written before a restart: one report per video, never two.
+                if (!Files.exists(Outbox.sibling(r.published, ".json"))) {
+                    try {
+                        outbox.publishReport(r.published, report);
+                    } catch (IOException e) {
+                        throw outbox.failure(Outbox.sibling(r.published, ".json"), e);
+                    }
                 }
+                events.add(new Event(Event.PUBLISHED, job.claimed().name(), r.output, r.published.toAbsolutePath().toString(),
+                        new String(report, StandardCharsets.UTF_8)));
             }
-            events.add(new Event(Event.PUBLISHED, job.claimed().name(), r.output, r.published.toAbsolutePath().toString(),
-                    new String(report, StandardCharsets.UTF_8)));
-        }
-        journal.save(job);
-        Path done;
-        try {
-            done = FreeName.move(job.claimed().workDir(), layout.done(), job.claimed().name(), "");
-        } catch (IOException e) {
-            throw LocalIo.failure(LocalIo.Place.INBOX, layout.done(), e);
-        }
-        journal.remove(job);
+            try {
+                done[0] = FreeName.move(job.claimed().workDir(), layout.done(), job.claimed().name(), "");
+            } catch (IOException e) {
+                throw LocalIo.failure(LocalIo.Place.INBOX, layout.done(), e);
+            }
+        });
         end(job);
-        LOG.info("Job {}: finished — {} video(s) in {}, inputs in {}", job.id(), job.renders.size(), outbox.dir(), done);
+        LOG.info("Job {}: finished — {} video(s) in {}, inputs in {}", job.id(), job.renders.size(), outbox.dir(), done[0]);
         return events;
     }
 
@@ -113,6 +119,11 @@ public final class Outcomes {
         JobFailure failure = cause instanceof JobFailure jf ? jf
                 : new JobFailure(Failure.INTERNAL, "internal", String.valueOf(cause), null, cause);
         try {
+            if (failure.failure() == Failure.TAKEN_OVER) {
+                // Another node holds the job now: this one touches nothing and tells nobody.
+                LOG.info("Job {}: {}; stopped here without touching its files", job.id(), failure.getMessage());
+                return null;
+            }
             if (failure.failure() == Failure.STOPPED || registry.stopping()) {
                 // Journal and files stay in .processing: the next start resumes the job from its last safe point.
                 journal.save(job);
@@ -122,9 +133,12 @@ public final class Outcomes {
             job.failureCode = failure.code();
             Path work = job.claimed().workDir();
             byte[] error = JSON.writeValueAsBytes(error(job, failure));
-            FreeName.place(work, "error", ".json", target -> Files.write(target, error, StandardOpenOption.CREATE_NEW));
-            Path failed = FreeName.move(work, layout.failed(), job.claimed().name(), "");
-            journal.remove(job);
+            Path[] failedAt = new Path[1];
+            journal.finish(job, () -> {
+                FreeName.place(work, "error", ".json", target -> Files.write(target, error, StandardOpenOption.CREATE_NEW));
+                failedAt[0] = FreeName.move(work, layout.failed(), job.claimed().name(), "");
+            });
+            Path failed = failedAt[0];
             LOG.error("Job {}: failed at {} [{}] {} — inputs and error.json in {}", job.id(), job.stage(), failure.code(),
                     failure.getMessage(), failed);
             if (failure.failure() == Failure.INTERNAL && cause != null) {
@@ -132,12 +146,23 @@ public final class Outcomes {
             }
             String output = job.renders.isEmpty() ? job.claimed().name() : job.renders.get(0).output;
             return new Event(Event.FAILED, job.claimed().name(), output, null, new String(error, StandardCharsets.UTF_8));
+        } catch (JobFailure lost) {
+            LOG.info("Job {}: {}; its files are left to the node that holds it", job.id(), lost.getMessage());
+            return null;
         } catch (IOException e) {
             LOG.error("Job {}: failed at {} ({}), and its inputs could not be moved to .failed ({}); they stay in {}",
                     job.id(), job.stage(), failure.getMessage(), e.getMessage(), job.claimed().workDir());
             return null;
         } finally {
             end(job);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not remove the download {}: {}", file, e.getMessage());
         }
     }
 
