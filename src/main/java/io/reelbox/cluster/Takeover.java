@@ -15,7 +15,7 @@ import io.reelbox.job.Job;
 import io.reelbox.job.JobRegistry;
 
 /**
- * The takeover route's bean ({@code routes/cluster.yaml}): when this node has free slots, it takes over jobs whose
+ * The takeover route's bean ({@code routes/cluster.yaml}): this node takes over jobs whose
  * leases ran out (their node died, froze or lost the database) and hands them to the job route, which resumes each
  * at its last safe point from the journal: a prompt sent is never sent again, a render known is polled, not exported
  * again. A job whose files already left {@code .processing/} had finished: it is only marked done.
@@ -46,7 +46,10 @@ public final class Takeover {
         if (!intakeReady.getAsBoolean() || registry.stopping() || registry.held()) {
             return List.of();
         }
-        int slots = settings.integer("reelbox.concurrency") - registry.inFlight();
+        // A job whose node died was started long ago: it goes before new drops, even on a node whose slots are full
+        // (intake then waits until the load is back under reelbox.concurrency). Up to reelbox.concurrency per look,
+        // within the job route's threads (reelbox.max-concurrency).
+        int slots = Math.min(settings.integer("reelbox.concurrency"), settings.integer("reelbox.max-concurrency") - registry.inFlight());
         if (slots <= 0) {
             return List.of();
         }

@@ -181,6 +181,7 @@ public final class Outcomes {
         }
         ArrayNode renders = n.putArray("render_ids");
         job.renders.stream().filter(r -> r.renderId != null).forEach(r -> renders.add(r.renderId));
+        nodes(n, job);
         ArrayNode files = n.putArray("inputs");
         job.claimed().files().forEach(p -> files.add(p.toString()));
         return n;
@@ -209,6 +210,7 @@ public final class Outcomes {
                 r.failedRenderIds.forEach(failedIds::add);
             }
         }
+        nodes(n, job);
         ArrayNode inputs = n.putArray("inputs");
         for (Job.Input in : job.inputs) {
             inputs.addObject().put("name", in.name()).put("size_bytes", in.size()).put("sha256", in.sha256());
@@ -222,6 +224,14 @@ public final class Outcomes {
         credits.set("before", credits(job.creditsBefore));
         credits.set("after", credits(job.creditsAfter));
         return n;
+    }
+
+    /** In a cluster: each node that held the job, from which stage (a takeover says from which node). */
+    private static void nodes(ObjectNode n, Job job) {
+        if (!job.holders.isEmpty()) {
+            ArrayNode nodes = n.putArray("nodes");
+            job.holders.forEach(h -> nodes.addObject().put("node", h.node()).put("from_stage", h.stage()).put("at", h.at()).put("how", h.how()));
+        }
     }
 
     private static ObjectNode credits(Credits c) {

@@ -127,6 +127,11 @@ public final class JobBoard {
         n.put("id", j.id()).put("name", j.claimed().name()).put("state", j.cancelled ? "cancelling" : "running")
                 .put("stage", j.stage()).put("started_at", j.startedAt().toString())
                 .put("elapsed_s", (System.currentTimeMillis() - j.startedAt().toEpochMilli()) / 1000.0);
+        if (!j.holders.isEmpty()) {
+            n.put("node", j.holders.get(j.holders.size() - 1).node());
+            ArrayNode nodes = n.putArray("nodes");
+            j.holders.forEach(h -> nodes.addObject().put("node", h.node()).put("from_stage", h.stage()).put("at", h.at()).put("how", h.how()));
+        }
         if (!j.renders.isEmpty()) {
             Job.Render r = j.current();
             n.put("render", j.current + 1).put("renders", j.renders.size()).put("output", r.output);
@@ -155,6 +160,10 @@ public final class JobBoard {
             seconds += r.path("duration_seconds").asDouble();
         }
         n.put("duration_s", seconds);
+        if (first.has("nodes")) {
+            n.set("nodes", first.get("nodes"));
+            n.put("node", first.get("nodes").get(first.get("nodes").size() - 1).path("node").asText());
+        }
         return n;
     }
 
@@ -162,6 +171,9 @@ public final class JobBoard {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", f.id()).put("name", f.name()).put("state", "failed").put("failed_at", f.failedAt().toString())
                 .put("folder", f.folder().getFileName().toString());
+        if (f.error().has("nodes")) {
+            n.set("nodes", f.error().get("nodes"));
+        }
         for (String k : List.of("stage", "code", "error", "message", "hint")) {
             if (f.error().hasNonNull(k)) {
                 n.put(k, f.error().get(k).asText());

@@ -46,6 +46,27 @@ public final class ChildDaemon implements AutoCloseable {
         process.waitFor();
     }
 
+    /** SIGSTOP: the process freezes as a whole (a long GC pause, a suspended VM); its sockets stay open. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: it runs on from where it froze, unaware of the time that passed. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IOException("kill -" + name + " failed: " + rc);
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM: the daemon's graceful stop. */
     public void stop() throws InterruptedException {
         process.destroy();

@@ -1,0 +1,287 @@
+package io.reelbox.cluster;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reelbox.testing.ChildDaemon;
+import io.reelbox.testing.Postgres;
+import io.reelbox.testing.Probe;
+import io.reelbox.testing.SessionStub;
+
+/**
+ * Several daemons (child JVMs, each with its own work dir) on one inbox and one outbox, coordinated by a real
+ * PostgreSQL, against a slow API that counts prompts per session: a node killed with SIGKILL, a node frozen with
+ * SIGSTOP past its lease, and the database stopped for 20 s. Every job ends exactly once; no session ever gets a
+ * second prompt.
+ */
+class ClusterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "pw-must-never-be-logged-7f3a";
+
+    @TempDir
+    static Path pgData;
+    static Postgres pg;
+    static Path still;
+
+    @TempDir
+    Path root;
+    String url;
+    final List<ChildDaemon> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void database() throws Exception {
+        pg = Postgres.start(pgData.resolve("pg"));
+        still = Probe.still(pgData.resolve("still.jpg"), "testsrc2=s=640x360");
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        pg.close();
+    }
+
+    @AfterEach
+    void stopNodes() throws Exception {
+        for (ChildDaemon n : nodes) {
+            n.close();
+        }
+    }
+
+    private ChildDaemon node(String name, SessionStub api, String lease, String check, int concurrency) throws Exception {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("reelbox.api.base-url", api.baseUrl());
+        props.put("reelbox.work-dir", root.resolve("work-" + name).toString());
+        props.put("reelbox.cluster.jdbc-url", url);
+        props.put("reelbox.cluster.user", "postgres");
+        props.put("reelbox.cluster.password", SECRET);
+        props.put("reelbox.cluster.node", name);
+        props.put("reelbox.cluster.lease", lease);
+        props.put("reelbox.cluster.check-interval", check);
+        props.put("reelbox.concurrency", String.valueOf(concurrency));
+        props.put("reelbox.export.poll-interval", "250ms");
+        props.put("reelbox.inbox.scan-interval", "300ms");
+        ChildDaemon d = ChildDaemon.start(root, props, name + ".log");
+        nodes.add(d);
+        return d;
+    }
+
+    private List<String> drop(int jobs) throws Exception {
+        Path inbox = Files.createDirectories(root.resolve("inbox"));
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= jobs; i++) {
+            Path job = Files.createDirectories(root.resolve("staging/job" + i));
+            Files.copy(still, job.resolve("photo.jpg"));
+            Files.writeString(job.resolve("job.yaml"), "prompt: a 10 second video titled 'Cluster " + i + "'\n");
+            Files.move(job, inbox.resolve("job" + i));
+            names.add("job" + i);
+        }
+        return names;
+    }
+
+    /** Running jobs per node: job id → the stage its journal is at, and whether it knows its render. */
+    private Map<String, Map<String, String>> held() throws Exception {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             ResultSet r = c.createStatement().executeQuery(
+                     "SELECT node, job_id, journal FROM reelbox_job WHERE state = 'running' AND journal IS NOT NULL")) {
+            while (r.next()) {
+                JsonNode j = JSON.readTree(r.getString(3));
+                boolean rendering = j.path("renders").path(0).hasNonNull("renderId");
+                out.computeIfAbsent(r.getString(1), k -> new HashMap<>()).put(r.getString(2), rendering ? "rendering" : j.path("stage").asText());
+            }
+        }
+        return out;
+    }
+
+    private int finished() throws Exception {
+        Path done = root.resolve("inbox/.done");
+        if (!Files.isDirectory(done)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(done)) {
+            return (int) s.count();
+        }
+    }
+
+    /** Every job once: its inputs in .done/, one video and one report in the outbox, none twice, none failed. */
+    private void assertEachJobEndedExactlyOnce(List<String> names, SessionStub api) throws Exception {
+        Set<String> expected = new TreeSet<>(names);
+        assertEquals(expected, list(root.resolve("inbox/.done")), "each job's inputs in .done/ once");
+        assertEquals(Set.of(), list(root.resolve("inbox/.failed")), "no job failed");
+        assertEquals(Set.of(), list(root.resolve("inbox/.processing")).stream().filter(n -> !n.startsWith(".")).collect(Collectors.toSet()));
+        Set<String> outbox = list(root.resolve("outbox"));
+        Set<String> videos = new TreeSet<>();
+        Set<String> reports = new TreeSet<>();
+        outbox.stream().filter(n -> n.endsWith(".mp4")).forEach(videos::add);
+        outbox.stream().filter(n -> n.endsWith(".json")).forEach(reports::add);
+        Set<String> expectedVideos = new TreeSet<>();
+        Set<String> expectedReports = new TreeSet<>();
+        expected.forEach(n -> {
+            expectedVideos.add(n + ".mp4");
+            expectedReports.add(n + ".json");
+        });
+        assertEquals(expectedVideos, videos, "one video per job, none published twice");
+        assertEquals(expectedReports, reports);
+        assertEquals(1, api.maxPromptsPerSession(), "no session ever got a second prompt: " + api.promptsPerSession);
+        assertEquals(names.size(), api.prompts(), "one prompt per job, over all nodes");
+        for (ChildDaemon n : nodes) {
+            assertFalse(Files.readString(n.log).contains(SECRET), "the database password never reaches a log");
+        }
+    }
+
+    private static Set<String> list(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return new TreeSet<>();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private List<JsonNode> reportsTakenOverFrom(String node) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root.resolve("outbox"))) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".json")).toList()) {
+                JsonNode report = JSON.readTree(p.toFile());
+                for (JsonNode h : report.path("nodes")) {
+                    if (h.path("how").asText().equals("taken over from " + node)) {
+                        out.add(report);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void sixtyJobsOnThreeNodesSurviveAKilledNode() throws Exception {
+        url = pg.newDatabase();
+        try (SessionStub api = new SessionStub(400, 2500)) {
+            List<String> names = drop(60);
+            long leaseMillis = 6000;
+            long checkMillis = 1000;
+            ChildDaemon n1 = node("node-1", api, "6s", "1s", 3);
+            node("node-2", api, "6s", "1s", 3);
+            node("node-3", api, "6s", "1s", 3);
+
+            // Kill node-1 while it holds jobs in more than one stage.
+            Map<String, String>[] victims = new Map[1];
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                Map<String, String> mine = held().getOrDefault("node-1", Map.of());
+                victims[0] = mine;
+                return mine.size() >= 3 && new HashSet<>(mine.values()).size() >= 2;
+            });
+            long killed = System.nanoTime();
+            n1.kill();
+            Set<String> ids = victims[0].keySet();
+            await().atMost(Duration.ofMillis(leaseMillis + checkMillis + 10_000)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> held().getOrDefault("node-1", Map.of()).isEmpty());
+            long takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
+            System.out.printf("CLUSTER kill: node-1 held %s; all taken over %d ms after the kill (lease %d ms, check %d ms)%n",
+                    victims[0], takeoverMillis, leaseMillis, checkMillis);
+            assertTrue(takeoverMillis <= leaseMillis + checkMillis + 1000,
+                    "taken over within the lease plus one check: " + takeoverMillis + " ms");
+
+            await().atMost(Duration.ofMinutes(4)).until(() -> finished() >= names.size() && held().isEmpty());
+            assertEachJobEndedExactlyOnce(names, api);
+            assertTrue(api.exportsPerRender.values().stream().allMatch(n -> n.get() == 1), "a known render was polled, never exported again");
+            List<JsonNode> taken = reportsTakenOverFrom("node-1");
+            assertTrue(taken.size() >= ids.size() - 1, "the reports of node-1's jobs name the takeover: " + taken.size() + " of " + ids);
+            for (JsonNode report : taken) {
+                assertEquals("node-1", report.path("nodes").get(0).path("node").asText(), "the first holder named: " + report);
+            }
+        }
+    }
+
+    @Test
+    void aNodeFrozenPastItsLeasePublishesNothingWhenItWakes() throws Exception {
+        url = pg.newDatabase();
+        try (SessionStub api = new SessionStub(200, 5000)) {
+            List<String> names = drop(8);
+            ChildDaemon a = node("node-a", api, "3s", "500ms", 4);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    held().getOrDefault("node-a", Map.of()).values().stream().filter("rendering"::equals).count() >= 3);
+            node("node-b", api, "3s", "500ms", 4);
+            Set<String> frozenJobs = held().get("node-a").entrySet().stream().filter(e -> e.getValue().equals("rendering"))
+                    .map(Map.Entry::getKey).collect(Collectors.toSet());
+            a.freeze();
+            try {
+                // Past the lease: node-b takes node-a's jobs over, under a new epoch.
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                        held().getOrDefault("node-a", Map.of()).isEmpty() && held().getOrDefault("node-b", Map.of()).keySet().containsAll(frozenJobs));
+            } finally {
+                a.thaw();   // node-a wakes with its renders done (the API kept rendering) and its epoch stale
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> finished() >= names.size() && held().isEmpty());
+            assertEachJobEndedExactlyOnce(names, api);
+            String log = Files.readString(a.log);
+            for (String id : frozenJobs) {
+                assertFalse(log.contains("Job " + id + ": wrote"), "the frozen node published nothing for " + id);
+                assertFalse(log.contains("Job " + id + ": finished"), "the frozen node moved no input of " + id);
+            }
+            assertTrue(log.contains("another node took") || log.contains("without touching its files"), "node-a saw it lost the jobs");
+            assertTrue(reportsTakenOverFrom("node-a").size() >= frozenJobs.size());
+        }
+    }
+
+    @Test
+    void aTwentySecondDatabaseOutageLosesNothingAndDoesNothingTwice() throws Exception {
+        url = pg.newDatabase();
+        try (SessionStub api = new SessionStub(300, 2500)) {
+            List<String> names = drop(16);
+            ChildDaemon a = node("node-a", api, "4s", "500ms", 3);
+            ChildDaemon b = node("node-b", api, "4s", "500ms", 3);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    finished() >= 2 && held().values().stream().mapToInt(Map::size).sum() >= 3);
+            pg.stop();
+            try {
+                int before = finished();
+                // The outage: the nodes stay up, claim nothing new and finish nothing they cannot record.
+                await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() -> a.alive() && b.alive()
+                        && finished() <= before + 6);
+            } finally {
+                pg.startAgain();
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> finished() >= names.size() && held().isEmpty());
+            assertEachJobEndedExactlyOnce(names, api);
+            for (ChildDaemon n : List.of(a, b)) {
+                String log = Files.readString(n.log);
+                assertTrue(log.contains("the database is unreachable"), "the outage is logged");
+                assertTrue(log.contains("the database is reachable again"), "and its end");
+            }
+        }
+    }
+
+    static List<String> range(int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> "job" + i).toList();
+    }
+}
