@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelbox.testing.ChildDaemon;
+import io.reelbox.testing.OpsClient;
 import io.reelbox.testing.Postgres;
 import io.reelbox.testing.Probe;
 import io.reelbox.testing.SessionStub;
@@ -219,6 +220,22 @@ class ClusterTest {
             for (JsonNode report : taken) {
                 assertEquals("node-1", report.path("nodes").get(0).path("node").asText(), "the first holder named: " + report);
             }
+            // Every node shows cluster health, and the job API names the node that ran each job.
+            OpsClient ops = OpsClient.of(root.resolve("work-node-2"));
+            JsonNode cluster = null;
+            for (JsonNode check : ops.json("/observe/health?data=true").path("checks")) {
+                if (check.path("name").asText().equals("cluster")) {
+                    cluster = check;
+                }
+            }
+            assertTrue(cluster != null && cluster.path("status").asText().equals("UP"), String.valueOf(cluster));
+            assertEquals("node-2", cluster.path("data").path("node").asText(), cluster.toString());
+            assertEquals(0, cluster.path("data").path("leases").asInt(), "all done: no lease held");
+            JsonNode done = ops.json("/api/jobs").path("done");
+            assertEquals(50, done.size(), "the 50 most recent");
+            Set<String> ranOn = new TreeSet<>();
+            done.forEach(j -> ranOn.add(j.path("node").asText()));
+            assertTrue(Set.of("node-1", "node-2", "node-3").containsAll(ranOn) && ranOn.size() >= 2, "each job's node in the job API: " + ranOn);
         }
     }
 

@@ -29,7 +29,12 @@ public final class OpsClient {
 
     /** The daemon's server, once it has written {@code <work-dir>/http.json}. */
     public static OpsClient of(Daemon daemon) throws IOException {
-        Path file = daemon.workDir.resolve("http.json");
+        return of(daemon.workDir);
+    }
+
+    /** The server of the daemon whose work dir this is (a child JVM's too). */
+    public static OpsClient of(Path workDir) throws IOException {
+        Path file = workDir.resolve("http.json");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file));
         return new OpsClient(JSON.readTree(file.toFile()).get("url").asText(), null);
     }
