@@ -46,6 +46,7 @@ import io.reelbox.ops.JobBoard;
 import io.reelbox.ops.JobMetrics;
 import io.reelbox.ops.OpsServer;
 import io.reelbox.ops.Posters;
+import io.reelbox.pool.RenderPool;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -54,7 +55,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * {@code outcomes}, {@code creditGate}, …), the live tunables as a properties source and the {@code millis:}
  * properties function. The daemon binds them before its routes load; route tests bind them into their own context.
  */
-public record Beans(Settings settings, NemoClient client, JobRegistry registry, InboxScanner scanner, OpsServer ops, Cluster cluster) {
+public record Beans(Settings settings, RenderPool pool, JobRegistry registry, InboxScanner scanner, OpsServer ops, Cluster cluster) {
 
     /** {@code embedded}: {@code apiBase} is the embedded backend (its own token cache, its own poll interval). */
     public static Beans bind(CamelContext context, Tunables tunables, Settings settings, String apiBase, boolean embedded) {
@@ -64,9 +65,6 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(settings));
 
         Path workDir = settings.path("reelbox.work-dir");
-        NemoClient client = new NemoClient(settings, () -> apiBase);
-        TokenStore tokens = embedded ? new TokenStore(settings, client, workDir.resolve("token-local.json"), false)
-                : new TokenStore(settings, client, workDir);
         JobRegistry registry = new JobRegistry();
         Outbox outbox = new Outbox(settings.path("reelbox.outbox"));
         Cluster cluster = ClusterDatabase.configured(settings) ? Cluster.join(settings, registry) : null;
@@ -74,7 +72,13 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         String owner = String.format("%08x", (cluster != null ? cluster.node() : workDir.toString()).hashCode());
         InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
         Journal journal = cluster != null ? cluster.journal() : journal(workDir);
-        Chain chain = new Chain(settings, client, tokens, registry, journal, outbox, renderPoll);
+        // The API: the embedded backend (its own token cache), the cloud, or several serve-local render nodes.
+        RenderPool pool = embedded ? RenderPool.single(settings, apiBase, c -> new TokenStore(settings, c, workDir.resolve("token-local.json"), false))
+                : RenderPool.of(settings, RenderPool.urls(apiBase), workDir);
+        pool.countJobsOf(registry::running);
+        NemoClient client = pool.primary().client();
+        TokenStore tokens = pool.primary().tokens();
+        Chain chain = new Chain(settings, pool, registry, journal, outbox, renderPoll);
         CreditGate credits = new CreditGate(client, tokens);
 
         var beans = context.getRegistry();
@@ -100,8 +104,8 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         beans.bind("retryAfter", new HonourRetryAfter());
         beans.bind("listeners", new Listeners(settings));
         beans.bind("hmac", new HmacSigner());
-        OpsServer ops = bindOperations(context, settings, registry, scanner, intake, disks, credits, apiBase, embedded);
-        return new Beans(settings, client, registry, scanner, ops, cluster);
+        OpsServer ops = bindOperations(context, settings, registry, scanner, intake, disks, credits, pool, embedded);
+        return new Beans(settings, pool, registry, scanner, ops, cluster);
     }
 
     /**
@@ -109,7 +113,7 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
      * Camel's route metrics and the {@code micrometer:} endpoints of the routes share, and the job API.
      */
     private static OpsServer bindOperations(CamelContext context, Settings settings, JobRegistry registry, InboxScanner scanner,
-                                            Intake intake, DiskGate disks, CreditGate credits, String apiBase, boolean embedded) {
+                                            Intake intake, DiskGate disks, CreditGate credits, RenderPool pool, boolean embedded) {
         var beans = context.getRegistry();
         Path workDir = settings.path("reelbox.work-dir");
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -123,14 +127,15 @@ public record Beans(Settings settings, NemoClient client, JobRegistry registry, 
         }));
         beans.bind("foldersCheck", new FoldersCheck(settings.path("reelbox.inbox"), settings.path("reelbox.outbox")));
         beans.bind("diskCheck", new DiskCheck(disks::shortageNow));
-        beans.bind("backendCheck", new BackendCheck(apiBase));
+        beans.bind("backendCheck", new BackendCheck(pool.nodes().stream().map(n -> n.url()).toList()));
         // Stuck: no scan for ten scan intervals, and never less than a minute (a slow NFS listing is not a hang).
         beans.bind("intakeCheck", new IntakeCheck(intake::lastScan, credits::paused, disks::shortOf,
                 () -> java.util.Collections.max(java.util.List.of(Duration.ofMinutes(1),
                         settings.duration("reelbox.inbox.scan-interval").multipliedBy(10))),
                 () -> String.valueOf(context.getRouteController().getRouteStatus("reelbox-intake"))));
         JobBoard board = new JobBoard(registry, scanner, settings.path("reelbox.outbox"),
-                new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)" : apiBase), disks::parkedJobs);
+                new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)"
+                        : String.join(", ", pool.nodes().stream().map(n -> n.url()).toList())), disks::parkedJobs);
         beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings)));
         Posters posters = new Posters(workDir, () -> Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin")));
         return new OpsServer(settings, board, posters, workDir);

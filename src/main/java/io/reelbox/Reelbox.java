@@ -25,7 +25,7 @@ import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.JobRegistry;
 import io.reelbox.local.LocalBackend;
 import io.reelbox.local.LocalSetup;
-import io.reelbox.nemo.NemoClient;
+import io.reelbox.pool.RenderPool;
 import io.reelbox.ops.OpsServer;
 import io.reelbox.ops.StatusCommand;
 import io.reelbox.ops.SystemdNotifier;
@@ -147,7 +147,7 @@ public final class Reelbox {
             String apiBase = embedded != null ? embedded.baseUrl() : settings.get("reelbox.api.base-url");
             Beans beans = Beans.bind(context, tunables, settings, apiBase, embedded != null);
             JobRegistry registry = beans.registry();
-            NemoClient client = beans.client();
+            RenderPool pool = beans.pool();
             InboxScanner scanner = beans.scanner();
             SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
 
@@ -172,7 +172,7 @@ public final class Reelbox {
                         LOG.info("Stopping: jobs in flight stay in .processing/ and resume on the next start");
                         systemd.stopping();
                         registry.stopAll();
-                        client.abortAll();
+                        pool.abortAll();
                     } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
                         if (beans.cluster() != null) {
                             beans.cluster().leave();

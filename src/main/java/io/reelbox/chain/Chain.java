@@ -21,15 +21,18 @@ import io.reelbox.nemo.ApiErrors;
 import io.reelbox.nemo.ApiUnavailable;
 import io.reelbox.nemo.NemoClient;
 import io.reelbox.nemo.OutOfCredits;
+import io.reelbox.nemo.SessionLost;
 import io.reelbox.nemo.TokenExpired;
+import io.reelbox.pool.RenderNode;
+import io.reelbox.pool.RenderPool;
 
 /**
- * What the steps share: the client, the token, the journal, and {@link #call}, which makes one API call with the
+ * What the steps share: the render nodes (each job's client and token), the journal, and {@link #call}, which makes one API call with the
  * job's token; {@code renderPoll} is how often a render is polled (the cloud's or the embedded backend's setting, live).
  * Retrying is not done here: the route configuration ({@code routes/errors.yaml}) redelivers the step
  * according to the exception's class.
  */
-public record Chain(Settings settings, NemoClient client, TokenStore tokens, JobRegistry registry, Journal journal, Outbox outbox,
+public record Chain(Settings settings, RenderPool pool, JobRegistry registry, Journal journal, Outbox outbox,
                     Supplier<Duration> renderPoll) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Chain.class);
@@ -44,6 +47,8 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
             throw stopped(null);
         }
         job.attempts++;
+        RenderNode node = pool.node(job);
+        TokenStore tokens = node.tokens();
         String token = tokens.current();
         try {
             T answer = call.apply(token);
@@ -67,6 +72,11 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
             if (registry.stopping()) {
                 throw stopped(e);
             }
+            // Several render nodes, and this job's is gone: it moves (the 1002 rule opens a new session elsewhere).
+            // Not at the download: the finished render lives on the gone node, and only time can bring it back.
+            if (e.serverGone() && !"download".equals(job.stage) && pool.markDown(node, "it stopped answering during " + job.stage)) {
+                throw SessionLost.nodeGone(job.stage + ": render node " + node.url() + " stopped answering; the job moves to another node", e);
+            }
             throw e;
         }
     }
@@ -78,7 +88,7 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
     void cancelRender(Job job, String renderId) {
         try {
             call(job, t -> {
-                client.cancel(t, renderId);
+                client(job).cancel(t, renderId);
                 return null;
             });
             LOG.info("Job {}: render {} cancelled", job.id(), renderId);
@@ -87,9 +97,14 @@ public record Chain(Settings settings, NemoClient client, TokenStore tokens, Job
         }
     }
 
+    /** The client of the job's render node. */
+    NemoClient client(Job job) {
+        return pool.node(job).client();
+    }
+
     /** The session's draft, from its state ({@code null} when it has none yet). */
     JsonNode draft(Job job) {
-        JsonNode state = call(job, t -> client.state(t, job.sessionId));
+        JsonNode state = call(job, t -> client(job).state(t, job.sessionId));
         JsonNode d = state == null ? null : state.get("draft");
         if (d != null && d.isTextual()) {
             // Some servers send the draft as a JSON string.

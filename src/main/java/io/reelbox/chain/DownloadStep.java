@@ -65,7 +65,7 @@ final class DownloadStep implements Step {
         if (s.url() != null) {
             urls.add(s.url());
         }
-        String fallback = chain.client().fallbackDownloadUrl(r.renderId);
+        String fallback = chain.client(job).fallbackDownloadUrl(r.renderId);
         if (!urls.contains(fallback)) {
             urls.add(fallback);
         }
@@ -75,7 +75,7 @@ final class DownloadStep implements Step {
             try {
                 long bytes;
                 try {
-                    bytes = chain.call(job, t -> chain.client().download(t, url, temp));
+                    bytes = chain.call(job, t -> chain.client(job).download(t, url, temp));
                 } catch (NemoClient.TargetWriteFailed e) {
                     throw chain.outbox().failure(temp, e.io());
                 }

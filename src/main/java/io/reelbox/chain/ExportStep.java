@@ -52,7 +52,7 @@ final class ExportStep implements Step {
         }
         String id = r.renderId;
         chain.call(job, t -> {
-            chain.client().export(t, job.sessionId, id, r.draft);
+            chain.client(job).export(t, job.sessionId, id, r.draft);
             return null;
         });
         r.exportCallPending = false;

@@ -37,7 +37,7 @@ final class Prompts {
         r.promptSent = true;
         chain.journal().save(job);
         try {
-            AgentTranscript transcript = chain.call(job, t -> chain.client().prompt(t, job.sessionId, text, "Job " + job.id()));
+            AgentTranscript transcript = chain.call(job, t -> chain.client(job).prompt(t, job.sessionId, text, "Job " + job.id()));
             r.replies = transcript.replies();
             LOG.info("Job {}: agent answered ({} repl{}, {} tool call(s))", job.id(), r.replies.size(),
                     r.replies.size() == 1 ? "y" : "ies", transcript.toolCalls());

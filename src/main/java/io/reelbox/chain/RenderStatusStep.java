@@ -54,7 +54,7 @@ final class RenderStatusStep implements Step {
         }
         RenderStatus s;
         try {
-            s = chain.call(job, t -> chain.client().renderStatus(t, r.renderId, HELD));
+            s = chain.call(job, t -> chain.client(job).renderStatus(t, r.renderId, HELD));
         } catch (ApiException e) {
             if (!job.resumed || e.httpStatus() != 404 || e instanceof SessionLost) {
                 throw e;

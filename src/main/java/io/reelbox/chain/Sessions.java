@@ -32,7 +32,8 @@ final class Sessions {
     void open(Job job) {
         String language = job.claimed().spec().language() != null ? job.claimed().spec().language()
                 : chain.settings().get("reelbox.default-language");
-        String[] ids = chain.call(job, t -> chain.client().createSession(t, language));
+        chain.pool().forNewSession(job);   // a job whose render node is down moves to another one here
+        String[] ids = chain.call(job, t -> chain.client(job).createSession(t, language));
         job.taskId = ids[0];
         job.sessionId = ids[1];
         job.sessions++;

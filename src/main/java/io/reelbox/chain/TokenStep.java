@@ -23,7 +23,7 @@ final class TokenStep implements Step {
 
     @Override
     public void run(Job job, Exchange exchange) {
-        chain.tokens().current();
+        chain.pool().node(job).tokens().current();
         job.creditsBefore = credits.balance();
     }
 }

@@ -18,8 +18,8 @@ final class Uploads {
     void next(Job job) {
         Object item = job.uploads().get(job.uploadsDone);
         List<UploadedFile> files = item instanceof Path file
-                ? chain.call(job, t -> chain.client().upload(t, job.sessionId, List.of(file)))
-                : chain.call(job, t -> chain.client().uploadUrls(t, job.sessionId, List.of((String) item)));
+                ? chain.call(job, t -> chain.client(job).upload(t, job.sessionId, List.of(file)))
+                : chain.call(job, t -> chain.client(job).uploadUrls(t, job.sessionId, List.of((String) item)));
         job.uploaded.addAll(files);
         job.uploadsDone++;
         if (job.uploadsDone == job.uploads().size()) {

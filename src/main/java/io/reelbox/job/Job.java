@@ -118,6 +118,23 @@ public final class Job {
     /** In a cluster, each node that held the job and the stage it took it at: which node ran which steps. */
     public final List<Holder> holders = new ArrayList<>();
 
+    /** The render nodes the job ran on, in order: the last is where its session is. Journaled. */
+    public final List<BackendUse> backends = new ArrayList<>();
+    /** Not journaled: the daemon has several render nodes (the report then names them). */
+    public volatile boolean pooled;
+
+    /** The job used the API at {@code url} from {@code stage}; {@code why} it moved there (null for the first). */
+    public record BackendUse(String url, String stage, String at, String why) {
+    }
+
+    public String backend() {
+        return backends.isEmpty() ? null : backends.get(backends.size() - 1).url();
+    }
+
+    public void useBackend(BackendUse use) {
+        backends.add(use);
+    }
+
     /** A node that held the job: from {@code stage}, since {@code at}; {@code how} is claimed, resumed or taken-over. */
     public record Holder(String node, String stage, String at, String how) {
     }

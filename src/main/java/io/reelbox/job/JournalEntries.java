@@ -29,7 +29,7 @@ public final class JournalEntries {
     public record Entry(String id, String name, boolean folderJob, String workDir, String sidecar, List<String> files,
                         List<String> media, String sessionId, String taskId, int sessions, boolean uploaded,
                         boolean basePromptSent, List<RenderEntry> renders, String stage, String startedAt,
-                        List<Job.Holder> holders) {
+                        List<Job.Holder> holders, List<Job.BackendUse> backends) {
     }
 
     private JournalEntries() {
@@ -46,7 +46,7 @@ public final class JournalEntries {
                 c.sidecar() == null ? null : c.workDir().relativize(c.sidecar()).toString(),
                 c.files().stream().map(Path::toString).toList(), c.media().stream().map(Path::toString).toList(),
                 job.sessionId, job.taskId, job.sessions, job.mediaUploaded, job.basePromptSent, renders, job.stage,
-                job.startedAt().toString(), List.copyOf(job.holders));
+                job.startedAt().toString(), List.copyOf(job.holders), List.copyOf(job.backends));
         try {
             return JSON.writeValueAsBytes(e);
         } catch (IOException ex) {
@@ -85,6 +85,9 @@ public final class JournalEntries {
         job.stage = e.stage();
         if (e.holders() != null) {
             job.holders.addAll(e.holders());
+        }
+        if (e.backends() != null) {
+            job.backends.addAll(e.backends());
         }
         for (int i = 0; i < Math.min(job.renders.size(), e.renders().size()); i++) {
             RenderEntry re = e.renders().get(i);

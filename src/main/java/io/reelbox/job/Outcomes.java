@@ -232,6 +232,12 @@ public final class Outcomes {
             ArrayNode nodes = n.putArray("nodes");
             job.holders.forEach(h -> nodes.addObject().put("node", h.node()).put("from_stage", h.stage()).put("at", h.at()).put("how", h.how()));
         }
+        // Several render nodes: which ones the job used, and why it moved (a node stopped answering).
+        if (job.pooled || job.backends.size() > 1) {
+            ArrayNode used = n.putArray("render_nodes");
+            job.backends.forEach(b -> used.addObject().put("url", b.url()).put("from_stage", b.stage()).put("at", b.at())
+                    .put("moved_because", b.why()));
+        }
     }
 
     private static ObjectNode credits(Credits c) {

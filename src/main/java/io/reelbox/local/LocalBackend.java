@@ -76,6 +76,7 @@ public final class LocalBackend implements AutoCloseable {
     private final ExecutorService threads;
     private final ScheduledExecutorService sweeper;
     private final RenderQueue renders;
+    private final int renderSlots;
     private final List<Path> fileRoots;
     /** Plain GET links, like a CDN's: an unguessable name for each served file; no bearer needed. */
     private final Map<String, Path> links = new ConcurrentHashMap<>();
@@ -95,6 +96,7 @@ public final class LocalBackend implements AutoCloseable {
             return t;
         });
         this.fileRoots = config.fileRoots().stream().map(LocalBackend::real).toList();
+        this.renderSlots = Math.max(1, config.renderConcurrency());
         this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency(), config.renderParts());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "local-sweeper");
@@ -155,6 +157,13 @@ public final class LocalBackend implements AutoCloseable {
             String method = ex.getRequestMethod();
             if (method.equals("POST") && path.equals("/api/auth/anonymous-token")) {
                 token(ex);
+                return;
+            }
+            if (method.equals("GET") && path.equals("/api/local/queue")) {
+                // How busy this render node is, for a daemon choosing among several (reelbox.api.base-url lists
+                // them). Counts only, so no token is needed.
+                send(ex, 200, ok(JSON.createObjectNode().put("rendering", renders.count("processing"))
+                        .put("queued", renders.count("pending")).put("slots", renderSlots)));
                 return;
             }
             if (method.equals("GET") && path.startsWith("/files/")) {

@@ -78,6 +78,11 @@ public final class RenderQueue implements AutoCloseable {
         return renders.get(id);
     }
 
+    /** How many renders have this status now ({@code pending}: queued; {@code processing}: rendering). */
+    public int count(String status) {
+        return (int) renders.values().stream().filter(r -> status.equals(r.status)).count();
+    }
+
     public Map<String, Render> all() {
         return renders;
     }
