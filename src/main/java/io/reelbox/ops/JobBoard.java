@@ -127,6 +127,9 @@ public final class JobBoard {
         n.put("id", j.id()).put("name", j.claimed().name()).put("state", j.cancelled ? "cancelling" : "running")
                 .put("stage", j.stage()).put("started_at", j.startedAt().toString())
                 .put("elapsed_s", (System.currentTimeMillis() - j.startedAt().toEpochMilli()) / 1000.0);
+        if (j.pooled) {
+            n.put("render_node", j.backend());
+        }
         if (!j.holders.isEmpty()) {
             n.put("node", j.holders.get(j.holders.size() - 1).node());
             ArrayNode nodes = n.putArray("nodes");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.reelbox.testing.ChaosProxy;
 import io.reelbox.testing.ChildDaemon;
 import io.reelbox.testing.Probe;
+import io.reelbox.testing.ServeLocal;
 
 /**
  * The soak run of RELIABILITY.md (not part of the default suite: {@code mvn -B verify -Dgroups=soak
@@ -37,20 +38,9 @@ class SoakTest {
     @Test
     void jobsUnderChaosAndKills() throws Exception {
         Path still = Probe.still(root.resolve("still.jpg"), "testsrc2=s=640x360");
-        Process backend = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), "-Dreelbox.work-dir=" + root.resolve("backend"),
-                "-Dreelbox.local.ffmpeg=" + Probe.ffmpeg().binary(), "io.reelbox.Reelbox", "serve-local", "--port", "0")
-                .redirectErrorStream(true).redirectOutput(root.resolve("backend.log").toFile()).start();
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(root.resolve("backend.log"))
-                    && Files.readString(root.resolve("backend.log")).contains("serve-local: the NemoVideo API on"));
-            String log = Files.readString(root.resolve("backend.log"));
-            String url = log.replaceAll("(?s).*serve-local: the NemoVideo API on (http://127\\.0\\.0\\.1:\\d+).*", "$1");
-            try (ChaosProxy chaos = new ChaosProxy(url, 0.08, 42)) {
-                run(still, chaos);
-            }
-        } finally {
-            backend.destroyForcibly();
+        try (ServeLocal backend = ServeLocal.start(root, "backend");
+             ChaosProxy chaos = new ChaosProxy(backend.url, 0.08, 42)) {
+            run(still, chaos);
         }
     }
 
