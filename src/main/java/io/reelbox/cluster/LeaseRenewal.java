@@ -1,6 +1,7 @@
 package io.reelbox.cluster;
 
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -30,22 +31,29 @@ public final class LeaseRenewal {
     }
 
     public void renew() {
+        // Only jobs this node held before renewing are judged: one claimed or taken over meanwhile is not in the answer.
+        Map<Job, Long> before = new HashMap<>();
+        registry.running().stream().filter(j -> j.epoch > 0).forEach(j -> before.put(j, j.epoch));
         Map<String, Long> mine;
         try {
             mine = leases.renew();
+            held = mine.size();
+            for (Map.Entry<Job, Long> e : before.entrySet()) {
+                Job job = e.getKey();
+                Long epoch = mine.get(job.id());
+                if (epoch != null && epoch.longValue() == e.getValue()) {
+                    continue;
+                }
+                // Not renewed: finished just now, or really taken over. The row says which.
+                if (!job.leaseLost && !job.ended && !leases.holds(job.id(), e.getValue())) {
+                    job.leaseLost = true;
+                    LOG.warn("Job {}: another node took it over (its lease ran out while this node was paused or cut off); it stops here at its next step",
+                            job.id());
+                }
+            }
             state.reached();
         } catch (SQLException e) {
             state.lost(e);
-            return;
-        }
-        held = mine.size();
-        for (Job job : registry.running()) {
-            Long epoch = mine.get(job.id());
-            if (job.epoch > 0 && (epoch == null || epoch != job.epoch) && !job.leaseLost) {
-                job.leaseLost = true;
-                LOG.warn("Job {}: another node took it over (its lease ran out while this node was paused or cut off); it stops here at its next step",
-                        job.id());
-            }
         }
     }
 

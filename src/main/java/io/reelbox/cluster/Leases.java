@@ -181,6 +181,19 @@ final class Leases {
         }
     }
 
+    /** Whether this node still holds the job under {@code epoch}, or the job is done (nobody else took it). */
+    boolean holds(String jobId, long epoch) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT 1 FROM reelbox_job WHERE job_id = ? AND (state = 'done' OR (node = ? AND epoch = ?))")) {
+            s.setString(1, jobId);
+            s.setString(2, node);
+            s.setLong(3, epoch);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
     /** Whether any node has a row for this job (running or done). */
     boolean known(String jobId) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1 FROM reelbox_job WHERE job_id = ?")) {

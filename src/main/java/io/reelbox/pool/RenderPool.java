@@ -102,11 +102,15 @@ public final class RenderPool {
      * its node: when that node is down it simply goes to another.
      */
     public RenderNode node(Job job) {
+        if (nodes.size() == 1) {
+            // One server: nothing to choose or record (the embedded backend's URL changes at every start anyway).
+            return nodes.get(0);
+        }
         synchronized (job) {
-            job.pooled = nodes.size() > 1;
+            job.pooled = true;
             if (job.backend() == null) {
                 assign(job, pick(null), null);
-            } else if (job.sessionId == null && nodes.size() > 1 && !byUrl(job.backend()).map(RenderNode::up).orElse(false)) {
+            } else if (job.sessionId == null && !byUrl(job.backend()).map(RenderNode::up).orElse(false)) {
                 assign(job, pick(null), "render node " + job.backend() + " was down before the job had a session there");
             }
             Optional<RenderNode> known = byUrl(job.backend());
