@@ -41,7 +41,9 @@ function runningItem(j) {
     el("div", { class: "muted" },
       `running for ${duration(j.elapsed_s)}`,
       pct === null ? "" : ` · render ${pct} %`,
-      j.eta_s === undefined ? "" : ` · about ${duration(j.eta_s)} left`),
+      j.eta_s === undefined ? "" : ` · about ${duration(j.eta_s)} left`,
+      j.node ? ` · on node ${j.node}` : "",
+      j.render_node ? ` · rendering on ${j.render_node}` : ""),
     j.state === "waiting-for-room"
       ? el("div", { class: "muted" }, "The video is made; it is written as soon as the outbox's disk has room.")
       : el("button", { class: "secondary cancel", type: "button", onclick: (e) => act(j.id, "cancel", e.target), disabled: j.state === "cancelling" ? "" : null }, "Cancel"));
@@ -53,7 +55,7 @@ function doneItem(j) {
   const item = el("li", { "data-job": j.name, "data-state": "done", "data-id": j.id },
     poster,
     el("div", { class: "job-head" }, el("span", { class: "job-name" }, j.name), el("span", { class: "muted" }, duration(j.duration_s))),
-    el("div", { class: "muted" }, `finished ${ago(j.finished_at)} · `, el("a", { href: `/api/jobs/${id}/video`, download: j.videos[0] || "" }, j.videos[0] || "video")));
+    el("div", { class: "muted" }, `finished ${ago(j.finished_at)}${j.node ? ` on node ${j.node}` : ""} · `, el("a", { href: `/api/jobs/${id}/video`, download: j.videos[0] || "" }, j.videos[0] || "video")));
   poster.addEventListener("click", () => {
     poster.replaceWith(el("video", { controls: "", autoplay: "", src: `/api/jobs/${id}/video`, poster: `/api/jobs/${id}/poster` }));
   });
@@ -72,7 +74,7 @@ function failedItem(j) {
 // Redraws a list only when its content changed, so an open video or a focused button is not torn down every tick.
 const drawn = {};
 function draw(listId, items, make) {
-  const key = JSON.stringify(items.map((j) => [j.id, j.name, j.state, j.stage, j.progress, j.eta_s, j.finished_at, j.failed_at,
+  const key = JSON.stringify(items.map((j) => [j.id, j.name, j.state, j.stage, j.progress, j.eta_s, j.finished_at, j.failed_at, j.node,
     listId === "running" ? Math.floor(j.elapsed_s) : 0]));
   $(listId + "-count").textContent = items.length ? `(${items.length})` : "";
   if (drawn[listId] === key) return;

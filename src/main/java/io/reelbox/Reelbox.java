@@ -61,18 +61,28 @@ public final class Reelbox {
         }
     }
 
-    /** {@code serve-local [--port N]}: the local backend alone, for several daemons or any NemoVideo client. */
+    /**
+     * {@code serve-local [--port N] [--host ADDRESS]}: the local backend alone, for several daemons or any NemoVideo
+     * client. On loopback unless told otherwise: a render node for other machines listens on their network.
+     */
     private static void serveLocal(String[] args) throws Exception {
         int port = 8787;
+        java.net.InetAddress host = java.net.InetAddress.getLoopbackAddress();
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--port") && i + 1 < args.length) {
                 port = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--host") && i + 1 < args.length) {
+                host = java.net.InetAddress.getByName(args[++i]);
             } else {
-                throw new IllegalArgumentException("usage: java -jar reelbox.jar serve-local [--port N]");
+                throw new IllegalArgumentException("usage: java -jar reelbox.jar serve-local [--port N] [--host ADDRESS]");
             }
         }
+        if (!host.isLoopbackAddress()) {
+            LOG.warn("serve-local listens on {}: anyone who can reach it can render on it (its tokens are anonymous); "
+                    + "keep it on a trusted network or behind a firewall", host.getHostAddress());
+        }
         Settings settings = Settings.fromFiles();
-        LocalBackend backend = LocalSetup.start(settings, settings.path("reelbox.work-dir"), port, List.of());
+        LocalBackend backend = LocalSetup.start(settings, settings.path("reelbox.work-dir"), host, port, List.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             backend.close();

@@ -109,6 +109,11 @@ public final class LocalBackend implements AutoCloseable {
 
     /** Starts on {@code 127.0.0.1:port} (0: any free port). */
     public static LocalBackend start(Config config, int port) throws IOException {
+        return start(config, InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Starts on {@code host:port}: a render node other machines reach ({@code serve-local --host}). */
+    public static LocalBackend start(Config config, InetAddress host, int port) throws IOException {
         Files.createDirectories(config.dir());
         // Sessions and renders live in memory: whatever a previous run left on disk (a crash mid-render leaves a
         // scratch folder) belongs to nobody any more.
@@ -119,7 +124,7 @@ public final class LocalBackend implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         LocalBackend backend = new LocalBackend(config, server);
         server.start();
         long every = Math.max(60_000, config.retention().toMillis() / 4);
@@ -128,8 +133,12 @@ public final class LocalBackend implements AutoCloseable {
         return backend;
     }
 
+    /** The URL this server answers on from this machine (loopback when it listens on every address). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        InetAddress bound = server.getAddress().getAddress();
+        String host = bound.isAnyLocalAddress() ? "127.0.0.1"
+                : bound instanceof java.net.Inet6Address ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress();
+        return "http://" + host + ":" + server.getAddress().getPort();
     }
 
     @Override
@@ -289,7 +298,7 @@ public final class LocalBackend implements AutoCloseable {
         ArrayNode files = data.putArray("files");
         for (MediaInfo m : added) {
             files.addObject().put("filename", m.id()).put("file_type", m.category().name().toLowerCase(Locale.ROOT))
-                    .put("cdn_url", link(m.file())).put("duration", m.duration())
+                    .put("cdn_url", origin(ex) + link(m.file())).put("duration", m.duration())
                     .put("width", m.width()).put("height", m.height()).put("fps", m.fps()).put("hash", "");
         }
         send(ex, 200, ok(data));
@@ -526,7 +535,7 @@ public final class LocalBackend implements AutoCloseable {
         }
         ObjectNode n = JSON.createObjectNode().put("taskId", r.id).put("status", r.status).put("progress", r.progress);
         if ("completed".equals(r.status)) {
-            n.putObject("output").put("url", renderLinks.computeIfAbsent(r.id, key -> link(r.output)))
+            n.putObject("output").put("url", origin(ex) + renderLinks.computeIfAbsent(r.id, key -> link(r.output)))
                     .put("duration", r.duration).put("size", r.size);
         }
         if (r.error != null) {
@@ -547,10 +556,20 @@ public final class LocalBackend implements AutoCloseable {
         serveFile(ex, r.output);
     }
 
+    /** A new unguessable link to {@code file}: its path; {@link #origin} makes it whole for the asking client. */
     private String link(Path file) {
         String name = HexFormat.of().formatHex(RANDOM.generateSeed(16));
         links.put(name, file);
-        return baseUrl() + "/files/" + name + "/" + file.getFileName();
+        return "/files/" + name + "/" + file.getFileName();
+    }
+
+    /**
+     * Where the client reached this server: links must work from its machine, which for a render node on the network
+     * is not 127.0.0.1. The request's {@code Host}, when it is a plain host and port; else the bound address.
+     */
+    private String origin(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        return host != null && host.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?") ? "http://" + host : baseUrl();
     }
 
     /**

@@ -21,6 +21,12 @@ public final class LocalSetup {
 
     /** {@code ownRoots}: folders whose files it may take by {@code file:} URL besides {@code reelbox.local.file-roots}. */
     public static LocalBackend start(Settings settings, Path workDir, int port, List<Path> ownRoots) throws IOException {
+        return start(settings, workDir, java.net.InetAddress.getLoopbackAddress(), port, ownRoots);
+    }
+
+    /** On {@code host}: a render node for daemons on other machines. */
+    public static LocalBackend start(Settings settings, Path workDir, java.net.InetAddress host, int port, List<Path> ownRoots)
+            throws IOException {
         Path dir = workDir.resolve("local");
         Ffmpeg ffmpeg = Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin"));
         List<Path> roots = new ArrayList<>(ownRoots);
@@ -28,7 +34,7 @@ public final class LocalSetup {
                 .map(Path::of).forEach(roots::add);
         return LocalBackend.start(new LocalBackend.Config(dir, ffmpeg, font(dir), settings.bytes("reelbox.upload.max-size"),
                 settings.integer("reelbox.local.render-concurrency"), renderParts(settings), settings.duration("reelbox.local.retention"),
-                roots), port);
+                roots), host, port);
     }
 
     private static int renderParts(Settings settings) {

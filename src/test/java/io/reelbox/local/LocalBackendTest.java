@@ -188,6 +188,30 @@ class LocalBackendTest {
     }
 
     @Test
+    void aNodeOnAnotherAddressHandsOutLinksOnThatAddress() throws Exception {
+        // serve-local --host: a render node other machines reach. 127.0.0.2 stands in for a network address (tests
+        // stay on loopback); links must name the address the client used, not 127.0.0.1.
+        java.net.InetAddress other = java.net.InetAddress.getByName("127.0.0.2");
+        try (LocalBackend node = LocalBackend.start(new LocalBackend.Config(dir.resolve("node2"), Probe.ffmpeg(), LocalSetup.font(dir),
+                2_000_000, 1, 2, Duration.ofHours(1), List.of()), other, 0);
+             NemoClient c = new NemoClient(TestSettings.with(Map.of()), node::baseUrl)) {
+            assertTrue(node.baseUrl().startsWith("http://127.0.0.2:"), node.baseUrl());
+            String t = c.anonymousToken("far-away").token();
+            String sid = c.createSession(t, "en")[1];
+            String link = c.upload(t, sid, List.of(still)).get(0).cdnUrl();
+            assertTrue(link.startsWith(node.baseUrl() + "/files/"), link);
+            var plain = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, plain.statusCode());
+            assertEquals(Files.size(still), plain.body().length, "the link serves the file itself");
+            var queue = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(node.baseUrl() + "/api/local/queue")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, queue.statusCode(), "the queue needs no token");
+            assertTrue(queue.body().contains("\"slots\":1") && queue.body().contains("\"rendering\":0"), queue.body());
+        }
+    }
+
+    @Test
     void cancelStopsARender() throws Exception {
         exportThePhoto("a one minute 1080p video with a slow zoom", "render_cancel");
         client.cancel(token, "render_cancel");
