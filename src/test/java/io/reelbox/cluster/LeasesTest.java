@@ -221,6 +221,31 @@ class LeasesTest {
     }
 
     @Test
+    void aPasswordInTheJdbcUrlNeverReachesTheLogUnderTheDaemonsLogConfiguration() throws Exception {
+        ch.qos.logback.classic.LoggerContext logs = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        try {
+            logs.reset();
+            ch.qos.logback.classic.joran.JoranConfigurator daemonConfig = new ch.qos.logback.classic.joran.JoranConfigurator();
+            daemonConfig.setContext(logs);
+            daemonConfig.doConfigure(Path.of("src/main/resources/logback.xml").toFile());
+            seen.setContext(logs);
+            seen.start();
+            logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(seen);
+            Cluster c = Cluster.join(TestSettings.with(Map.of("reelbox.cluster.jdbc-url", url + "?password=secret-in-url-91",
+                    "reelbox.cluster.user", "postgres", "reelbox.cluster.node", "logged", "reelbox.cluster.lease", "60s",
+                    "reelbox.work-dir", root.toString())), new JobRegistry());
+            nodes.add(c);
+        } finally {
+            logs.reset();
+            new ch.qos.logback.classic.util.ContextInitializer(logs).autoConfig();
+        }
+        assertTrue(seen.list.stream().anyMatch(e -> e.getFormattedMessage().contains("node logged joined")), "the join is logged");
+        assertTrue(seen.list.stream().noneMatch(e -> e.getFormattedMessage().contains("secret-in-url-91")),
+                "no line carries the password: " + seen.list);
+    }
+
+    @Test
     void theLogAndErrorsNameTheDatabaseButNeverTheSecret() {
         assertEquals("db.lan:5432/reelbox", ClusterDatabase.where("jdbc:postgresql://db.lan:5432/reelbox?password=hunter2&ssl=true"));
         assertEquals("db.lan/reelbox", ClusterDatabase.where("jdbc:postgresql://bob:hunter2@db.lan/reelbox"));
