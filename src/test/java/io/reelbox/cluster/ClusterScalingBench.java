@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.reelbox.testing.ChildDaemon;
+import io.reelbox.testing.ClusterNodes;
 import io.reelbox.testing.Postgres;
 import io.reelbox.testing.Probe;
 import io.reelbox.testing.SessionStub;
@@ -68,7 +68,7 @@ class ClusterScalingBench {
             drop(dir, still, JOBS);
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100)).until(() -> done(dir) >= JOBS);
             double s = (System.nanoTime() - t0) / 1e9;
-            assertEquals(JOBS, count(dir.resolve("outbox"), ".mp4"));
+            assertEquals(JOBS, ClusterNodes.count(dir.resolve("outbox"), ".mp4"));
             return s;
         } finally {
             for (ChildDaemon d : daemons) {
@@ -101,30 +101,13 @@ class ClusterScalingBench {
     }
 
     private static ChildDaemon node(Path dir, String url, SessionStub api, String name, String lease) throws Exception {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("reelbox.api.base-url", api.baseUrl());
-        props.put("reelbox.work-dir", dir.resolve("work-" + name).toString());
-        props.put("reelbox.cluster.jdbc-url", url);
-        props.put("reelbox.cluster.user", "postgres");
-        props.put("reelbox.cluster.node", name);
-        props.put("reelbox.cluster.lease", lease);
-        props.put("reelbox.cluster.check-interval", "1s");
-        props.put("reelbox.concurrency", "3");
-        props.put("reelbox.export.poll-interval", "250ms");
+        Map<String, String> props = ClusterNodes.props(dir, url, api.baseUrl(), name, lease, "1s", 3);
         props.put("reelbox.inbox.scan-interval", "500ms");
         return ChildDaemon.start(dir, props, name + ".log");
     }
 
     private static void drop(Path dir, Path still, int jobs) throws Exception {
-        Path inbox = Files.createDirectories(dir.resolve("inbox"));
-        for (int i = 1; i <= jobs; i++) {
-            Path job = Files.createDirectories(dir.resolve("staging/job" + i));
-            Files.copy(still, job.resolve("photo.jpg"));
-            Files.writeString(job.resolve("job.yaml"), "prompt: a 10 second video titled 'Bench " + i + "'\n");
-        }
-        for (int i = 1; i <= jobs; i++) {
-            Files.move(dir.resolve("staging/job" + i), inbox.resolve("job" + i));
-        }
+        ClusterNodes.drop(dir, still, jobs, "Bench");
     }
 
     private static int held(String url, String node) throws Exception {
@@ -136,15 +119,6 @@ class ClusterScalingBench {
     }
 
     private static int done(Path dir) throws Exception {
-        return count(dir.resolve("inbox/.done"), "");
-    }
-
-    private static int count(Path dir, String suffix) throws Exception {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return (int) s.filter(p -> p.getFileName().toString().endsWith(suffix) && !p.getFileName().toString().startsWith(".")).count();
-        }
+        return ClusterNodes.count(dir.resolve("inbox/.done"), "");
     }
 }

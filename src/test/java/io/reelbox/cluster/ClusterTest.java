@@ -14,13 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelbox.testing.ChildDaemon;
+import io.reelbox.testing.ClusterNodes;
 import io.reelbox.testing.OpsClient;
 import io.reelbox.testing.Postgres;
 import io.reelbox.testing.Probe;
@@ -78,17 +77,8 @@ class ClusterTest {
     }
 
     private ChildDaemon node(String name, SessionStub api, String lease, String check, int concurrency) throws Exception {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("reelbox.api.base-url", api.baseUrl());
-        props.put("reelbox.work-dir", root.resolve("work-" + name).toString());
-        props.put("reelbox.cluster.jdbc-url", url);
-        props.put("reelbox.cluster.user", "postgres");
+        Map<String, String> props = ClusterNodes.props(root, url, api.baseUrl(), name, lease, check, concurrency);
         props.put("reelbox.cluster.password", SECRET);
-        props.put("reelbox.cluster.node", name);
-        props.put("reelbox.cluster.lease", lease);
-        props.put("reelbox.cluster.check-interval", check);
-        props.put("reelbox.concurrency", String.valueOf(concurrency));
-        props.put("reelbox.export.poll-interval", "250ms");
         props.put("reelbox.inbox.scan-interval", "300ms");
         ChildDaemon d = ChildDaemon.start(root, props, name + ".log");
         nodes.add(d);
@@ -96,16 +86,7 @@ class ClusterTest {
     }
 
     private List<String> drop(int jobs) throws Exception {
-        Path inbox = Files.createDirectories(root.resolve("inbox"));
-        List<String> names = new ArrayList<>();
-        for (int i = 1; i <= jobs; i++) {
-            Path job = Files.createDirectories(root.resolve("staging/job" + i));
-            Files.copy(still, job.resolve("photo.jpg"));
-            Files.writeString(job.resolve("job.yaml"), "prompt: a 10 second video titled 'Cluster " + i + "'\n");
-            Files.move(job, inbox.resolve("job" + i));
-            names.add("job" + i);
-        }
-        return names;
+        return ClusterNodes.drop(root, still, jobs, "Cluster");
     }
 
     /** Running jobs per node: job id → the stage its journal is at, and whether it knows its render. */
@@ -124,13 +105,7 @@ class ClusterTest {
     }
 
     private int finished() throws Exception {
-        Path done = root.resolve("inbox/.done");
-        if (!Files.isDirectory(done)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(done)) {
-            return (int) s.count();
-        }
+        return ClusterNodes.count(root.resolve("inbox/.done"), "");
     }
 
     /** Every job once: its inputs in .done/, one video and one report in the outbox, none twice, none failed. */
@@ -296,9 +271,5 @@ class ClusterTest {
                 assertTrue(log.contains("the database is reachable again"), "and its end");
             }
         }
-    }
-
-    static List<String> range(int n) {
-        return IntStream.rangeClosed(1, n).mapToObj(i -> "job" + i).toList();
     }
 }
