@@ -89,7 +89,13 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         beans.bind("intake", intake);
         beans.bind("diskGate", disks);
         if (cluster != null) {
-            cluster.bind(beans, settings, intake::resumed);
+            cluster.bind(beans, settings, intake::resumed, olderThan -> {
+                try {
+                    scanner.returnOrphans(dir -> journal.knows(dir.getFileName().toString()), olderThan);
+                } catch (IOException e) {
+                    org.slf4j.LoggerFactory.getLogger(Cluster.class).warn("Cluster: cannot look for orphaned claims: {}", e.getMessage());
+                }
+            });
         } else {
             beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
         }

@@ -56,11 +56,12 @@ public final class Cluster {
         return state.reachable();
     }
 
-    public void bind(Registry beans, Settings settings, BooleanSupplier intakeReady) {
+    /** {@code orphans}: gives back to the inbox claims older than the given age that no journal knows. */
+    public void bind(Registry beans, Settings settings, BooleanSupplier intakeReady, java.util.function.Consumer<java.time.Duration> orphans) {
         LeaseRenewal renewal = new LeaseRenewal(leases, registry, state);
         beans.bind("jobClaims", new ClaimRepository(database.dataSource()));
         beans.bind("leaseRenewal", renewal);
-        beans.bind("takeover", new Takeover(leases, journal, registry, settings, state, intakeReady));
+        beans.bind("takeover", new Takeover(leases, journal, registry, settings, state, intakeReady, orphans));
         beans.bind("clusterCheck", new ClusterCheck(database.dataSource(), leases, renewal::held));
         beans.bind("clusterState", state);
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +32,14 @@ public final class Takeover {
     private final Settings settings;
     private final ClusterState state;
     private final BooleanSupplier intakeReady;
+    private final Consumer<Duration> orphans;
     private long lastPrune;
+    private long lastSweep;
 
-    Takeover(Leases leases, ClusterJournal journal, JobRegistry registry, Settings settings, ClusterState state, BooleanSupplier intakeReady) {
+    /** {@code orphans}: gives back to the inbox the claims older than the given age that no node recorded. */
+    Takeover(Leases leases, ClusterJournal journal, JobRegistry registry, Settings settings, ClusterState state,
+             BooleanSupplier intakeReady, Consumer<Duration> orphans) {
+        this.orphans = orphans;
         this.leases = leases;
         this.journal = journal;
         this.registry = registry;
@@ -46,6 +52,7 @@ public final class Takeover {
         if (!intakeReady.getAsBoolean() || registry.stopping() || registry.held()) {
             return List.of();
         }
+        sweepOrphans();
         // A job whose node died was started long ago: it goes before new drops, even on a node whose slots are full
         // (intake then waits until the load is back under reelbox.concurrency). Up to reelbox.concurrency per look,
         // within the job route's threads (reelbox.max-concurrency).
@@ -77,6 +84,19 @@ public final class Takeover {
             }
         }
         return jobs;
+    }
+
+    /**
+     * Once a lease: a node that died between a claim's move into {@code .processing/} and its first journal write left
+     * a folder no row knows. Past two leases nobody is finishing that claim; the folder goes back to the inbox.
+     */
+    private void sweepOrphans() {
+        long now = System.currentTimeMillis();
+        Duration lease = settings.duration("reelbox.cluster.lease");
+        if (state.reachable() && now - lastSweep >= lease.toMillis()) {
+            lastSweep = now;
+            orphans.accept(lease.multipliedBy(2));
+        }
     }
 
     private void prune() throws SQLException {

@@ -34,6 +34,8 @@ public final class InboxScanner {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxScanner.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+    /** The claim's time in a job id ({@code <name>-<time>-<random>@<owner>}). */
+    private static final java.util.regex.Pattern CLAIM_TIME = java.util.regex.Pattern.compile("-(\\d{8}T\\d{6})-[0-9a-f]{4}@[^@]+$");
     private static final List<String> FOLDER_SIDECARS = List.of("job.yaml", "job.yml", "job.json", "job.txt");
 
     /** Where things live; see the inbox contract in README.md. */
@@ -123,21 +125,46 @@ public final class InboxScanner {
      * already taken sends them to {@code .failed/} instead. Nothing is deleted. Other daemons' claims are left alone.
      */
     public void returnUnclaimed(java.util.function.Predicate<Path> known) throws IOException {
+        giveBack(dir -> dir.getFileName().toString().endsWith("@" + owner), known, "its claim was interrupted");
+    }
+
+    /**
+     * In a cluster: any node's folders in {@code .processing/} that were claimed more than {@code olderThan} ago (the
+     * time is in the job id) and that no journal knows. Their node died between the claim's move and its first
+     * journal write, and may never start again; they go back to the inbox as {@link #returnUnclaimed} does.
+     */
+    public void returnOrphans(java.util.function.Predicate<Path> known, java.time.Duration olderThan) throws IOException {
+        java.time.Instant before = clock.instant().minus(olderThan);
+        giveBack(dir -> claimedAt(dir.getFileName().toString()).map(t -> t.isBefore(before)).orElse(false), known,
+                "its node stopped before recording the claim");
+    }
+
+    private static java.util.Optional<java.time.Instant> claimedAt(String jobId) {
+        java.util.regex.Matcher m = CLAIM_TIME.matcher(jobId);
+        return m.find() ? java.util.Optional.of(java.time.Instant.from(ID_TIME.parse(m.group(1)))) : java.util.Optional.empty();
+    }
+
+    private void giveBack(java.util.function.Predicate<Path> candidate, java.util.function.Predicate<Path> known, String why)
+            throws IOException {
         if (!Files.isDirectory(layout.processing())) {
             return;
         }
         for (Path dir : sorted(layout.processing())) {
-            if (!Files.isDirectory(dir) || !dir.getFileName().toString().endsWith("@" + owner) || known.test(dir)) {
+            if (!Files.isDirectory(dir) || !candidate.test(dir) || known.test(dir)) {
                 continue;
             }
-            String name = dir.getFileName().toString().replaceFirst("-\\d{8}T\\d{6}-[0-9a-f]{4}@[^@]+$", "");
+            String name = CLAIM_TIME.matcher(dir.getFileName().toString()).replaceFirst("");
             Path home = layout.inbox().resolve(name);
-            if (!Files.exists(home)) {
-                Files.move(dir, home);
-                LOG.warn("Returned {} to the inbox: its claim was interrupted", home);
-            } else {
-                Path failed = FreeName.move(dir, layout.failed(), name, "");
-                LOG.warn("Moved interrupted claim {} to {}: {} is taken in the inbox", dir.getFileName(), failed, name);
+            try {
+                if (!Files.exists(home)) {
+                    Files.move(dir, home);
+                    LOG.warn("Returned {} to the inbox: {}", home, why);
+                } else {
+                    Path failed = FreeName.move(dir, layout.failed(), name, "");
+                    LOG.warn("Moved interrupted claim {} to {}: {} is taken in the inbox", dir.getFileName(), failed, name);
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // another node gave it back first
             }
         }
     }

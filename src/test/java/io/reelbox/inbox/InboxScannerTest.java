@@ -208,4 +208,25 @@ class InboxScannerTest {
         });
         Files.deleteIfExists(probe);
     }
+
+    @Test
+    void claimsThatADeadNodeNeverRecordedGoBackToTheInboxOnceOldEnough() throws Exception {
+        // Any node's folder (in a cluster, jobs of every node share .processing/), claimed at the time in its name.
+        java.time.format.DateTimeFormatter idTime = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .withZone(java.time.ZoneOffset.UTC);
+        Path processing = Files.createDirectories(inbox.resolve(".processing"));
+        Path orphan = Files.createDirectories(processing.resolve("promo-" + idTime.format(clock.instant()) + "-0a1b@deadbeef"));
+        Files.writeString(orphan.resolve("promo.yaml"), "prompt: a video\n");
+        Path recorded = Files.createDirectories(processing.resolve("reel-" + idTime.format(clock.instant()) + "-0c2d@deadbeef"));
+        java.util.function.Predicate<Path> known = dir -> dir.equals(recorded);
+
+        scanner.returnOrphans(known, Duration.ofMinutes(2));
+        assertTrue(Files.isDirectory(orphan), "a young claim may still be on its way to the journal");
+
+        clock.advance(Duration.ofMinutes(3));
+        scanner.returnOrphans(known, Duration.ofMinutes(2));
+        assertTrue(Files.exists(inbox.resolve("promo/promo.yaml")), "back in the inbox under its name, to be taken again");
+        assertFalse(Files.exists(orphan));
+        assertTrue(Files.isDirectory(recorded), "a claim a journal knows is left to its node");
+    }
 }
