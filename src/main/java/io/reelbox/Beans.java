@@ -89,9 +89,11 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         beans.bind("intake", intake);
         beans.bind("diskGate", disks);
         if (cluster != null) {
+            DropKey keys = new DropKey(settings.path("reelbox.inbox"));
             cluster.bind(beans, settings, intake::resumed, olderThan -> {
                 try {
                     scanner.returnOrphans(dir -> journal.knows(dir.getFileName().toString()), olderThan);
+                    cluster.releaseStaleClaims(scanner.sidecars().stream().map(p -> keys.of(p.toString())).toList(), olderThan);
                 } catch (IOException e) {
                     org.slf4j.LoggerFactory.getLogger(Cluster.class).warn("Cluster: cannot look for orphaned claims: {}", e.getMessage());
                 }

@@ -25,4 +25,23 @@ public final class ClaimRepository extends JdbcMessageIdRepository {
     public boolean add(String key) {
         return insert(key) == 1;
     }
+
+    /**
+     * Withdraws the claims among {@code keys} (drops still in the inbox) made before {@code before}: the node that
+     * made each died between its claim and the move of the files (a poll claims all its ready drops first, then
+     * moves them one by one). Another node can then take the drop. Returns how many were withdrawn.
+     */
+    public int releaseStale(java.util.List<String> keys, java.time.Instant before) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        return getJdbcTemplate().update(con -> {
+            java.sql.PreparedStatement s = con.prepareStatement("DELETE FROM camel_messageprocessed WHERE processorName = ? "
+                    + "AND messageId = ANY(?) AND createdAt < ?");
+            s.setString(1, getProcessorName());
+            s.setArray(2, con.createArrayOf("varchar", keys.toArray()));
+            s.setTimestamp(3, java.sql.Timestamp.from(before));
+            return s;
+        });
+    }
 }

@@ -25,6 +25,7 @@ public final class Cluster {
     private final ClusterState state = new ClusterState();
     private final ClusterJournal journal;
     private final JobRegistry registry;
+    private ClaimRepository claims;
 
     private Cluster(ClusterDatabase database, JobRegistry registry) {
         this.database = database;
@@ -59,11 +60,28 @@ public final class Cluster {
     /** {@code orphans}: gives back to the inbox claims older than the given age that no journal knows. */
     public void bind(Registry beans, Settings settings, BooleanSupplier intakeReady, java.util.function.Consumer<java.time.Duration> orphans) {
         LeaseRenewal renewal = new LeaseRenewal(leases, registry, state);
-        beans.bind("jobClaims", new ClaimRepository(database.dataSource()));
+        claims = new ClaimRepository(database.dataSource());
+        beans.bind("jobClaims", claims);
         beans.bind("leaseRenewal", renewal);
         beans.bind("takeover", new Takeover(leases, journal, registry, settings, state, intakeReady, orphans));
         beans.bind("clusterCheck", new ClusterCheck(database.dataSource(), leases, renewal::held));
         beans.bind("clusterState", state);
+    }
+
+    /**
+     * Claims of drops still in the inbox ({@code keys}) older than {@code olderThan}: their node died between claiming
+     * and moving them. Withdrawn, so that another node takes them.
+     */
+    public void releaseStaleClaims(java.util.List<String> keys, java.time.Duration olderThan) {
+        try {
+            int n = claims.releaseStale(keys, java.time.Instant.now().minus(olderThan));
+            if (n > 0) {
+                LOG.warn("Cluster: {} drop(s) in the inbox were claimed {} ago by a node that never took them; they are free again",
+                        n, olderThan.toSeconds() + " s");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cluster: cannot look for stale claims: {}", e.getMessage());
+        }
     }
 
     /** A graceful stop: this node's leases end now, so the other nodes take its unfinished jobs over at once. */

@@ -87,8 +87,9 @@ public final class Takeover {
     }
 
     /**
-     * Once a lease: a node that died between a claim's move into {@code .processing/} and its first journal write left
-     * a folder no row knows. Past two leases nobody is finishing that claim; the folder goes back to the inbox.
+     * Once a lease: a node that died between claiming a drop and moving it left a claim on a drop still in the inbox,
+     * or, between the move and its first journal write, a folder in {@code .processing/} that no row knows. Past two
+     * leases nobody is finishing either: the claim is withdrawn, the folder goes back to the inbox.
      */
     private void sweepOrphans() {
         long now = System.currentTimeMillis();

@@ -192,6 +192,15 @@ public final class InboxScanner {
         return out;
     }
 
+    /** The sidecars of the jobs in the inbox now (absolute paths), as the intake's file consumer names them. */
+    public List<Path> sidecars() throws IOException {
+        if (!Files.isDirectory(layout.inbox())) {
+            return List.of();
+        }
+        return candidates().stream().map(Candidate::sidecar).filter(java.util.Objects::nonNull)
+                .map(p -> p.toAbsolutePath().normalize()).toList();
+    }
+
     /** How many jobs are in the inbox, ready or still arriving. */
     public int waitingJobs() throws IOException {
         return Files.isDirectory(layout.inbox()) ? candidates().size() : 0;

@@ -269,6 +269,9 @@ public final class JobBoard {
                     best = t;
                 }
             }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // Retried while we looked (the folder went back to the inbox, its error files to retried/): not failed now.
+            return null;
         }
         return newest;
     }

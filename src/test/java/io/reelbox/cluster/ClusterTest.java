@@ -108,6 +108,22 @@ class ClusterTest {
         return ClusterNodes.count(root.resolve("inbox/.done"), "");
     }
 
+    /** Waits for every job to end; on a timeout, says where things stand (the nodes' logs are gone with the folder). */
+    private void awaitAllDone(List<String> names) throws Exception {
+        try {
+            await().atMost(Duration.ofMinutes(4)).until(() -> finished() >= names.size() && held().isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.printf("CLUSTER stuck: done=%d held=%s inbox=%s processing=%s failed=%s%n", finished(), held(),
+                    list(root.resolve("inbox")), list(root.resolve("inbox/.processing")), list(root.resolve("inbox/.failed")));
+            for (ChildDaemon n : nodes) {
+                List<String> lines = Files.readAllLines(n.log);
+                System.out.printf("CLUSTER %s log tail:%n%s%n", n.log.getFileName(),
+                        String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+            throw e;
+        }
+    }
+
     /** Every job once: its inputs in .done/, one video and one report in the outbox, none twice, none failed. */
     private void assertEachJobEndedExactlyOnce(List<String> names, SessionStub api) throws Exception {
         Set<String> expected = new TreeSet<>(names);
@@ -187,7 +203,7 @@ class ClusterTest {
             assertTrue(takeoverMillis <= leaseMillis + checkMillis + 1000,
                     "taken over within the lease plus one check: " + takeoverMillis + " ms");
 
-            await().atMost(Duration.ofMinutes(4)).until(() -> finished() >= names.size() && held().isEmpty());
+            awaitAllDone(names);
             assertEachJobEndedExactlyOnce(names, api);
             assertTrue(api.exportsPerRender.values().stream().allMatch(n -> n.get() == 1), "a known render was polled, never exported again");
             List<JsonNode> taken = reportsTakenOverFrom("node-1");
@@ -215,6 +231,27 @@ class ClusterTest {
     }
 
     @Test
+    void aDropClaimedByANodeThatDiedBeforeMovingItIsTakenByAnother() throws Exception {
+        url = pg.newDatabase();
+        try (SessionStub api = new SessionStub(100, 500)) {
+            node("node-a", api, "2s", "500ms", 2).stop();   // made the schema; gone
+            List<String> names = drop(1);
+            // What a node killed between its claim (a poll claims all its ready drops first) and the move leaves.
+            String key = new io.reelbox.inbox.DropKey(root.resolve("inbox")).of(root.resolve("inbox/job1/job.yaml").toString());
+            try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                 var insert = c.prepareStatement("INSERT INTO camel_messageprocessed VALUES ('reelbox-intake', ?, ?)")) {
+                insert.setString(1, key);
+                insert.setTimestamp(2, java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(3600)));
+                insert.executeUpdate();
+            }
+            ChildDaemon b = node("node-b", api, "2s", "500ms", 2);
+            awaitAllDone(names);
+            assertEachJobEndedExactlyOnce(names, api);
+            assertTrue(b.logContains("claimed 4 s ago by a node that never took them"), "the stale claim was withdrawn");
+        }
+    }
+
+    @Test
     void aNodeFrozenPastItsLeasePublishesNothingWhenItWakes() throws Exception {
         url = pg.newDatabase();
         try (SessionStub api = new SessionStub(200, 5000)) {
@@ -233,7 +270,7 @@ class ClusterTest {
             } finally {
                 a.thaw();   // node-a wakes with its renders done (the API kept rendering) and its epoch stale
             }
-            await().atMost(Duration.ofMinutes(2)).until(() -> finished() >= names.size() && held().isEmpty());
+            awaitAllDone(names);
             assertEachJobEndedExactlyOnce(names, api);
             String log = Files.readString(a.log);
             for (String id : frozenJobs) {
@@ -263,7 +300,7 @@ class ClusterTest {
             } finally {
                 pg.startAgain();
             }
-            await().atMost(Duration.ofMinutes(2)).until(() -> finished() >= names.size() && held().isEmpty());
+            awaitAllDone(names);
             assertEachJobEndedExactlyOnce(names, api);
             for (ChildDaemon n : List.of(a, b)) {
                 String log = Files.readString(n.log);

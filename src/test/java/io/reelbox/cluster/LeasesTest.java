@@ -143,6 +143,20 @@ class LeasesTest {
     }
 
     @Test
+    void aClaimWhoseNodeNeverTookTheDropIsWithdrawnOnceStale() throws Exception {
+        Cluster a = join("a", "60s");
+        ClaimRepository claims = new ClaimRepository(a.dataSourceForTests());
+        claims.start();
+        assertTrue(claims.add("/inbox/stranded.yaml|1"));
+        assertTrue(claims.add("/inbox/taken.yaml|1"));
+        assertEquals(0, claims.releaseStale(List.of("/inbox/stranded.yaml|1"), java.time.Instant.now().minusSeconds(60)),
+                "a claim younger than the limit stays: its node may be moving the files right now");
+        assertEquals(1, claims.releaseStale(List.of("/inbox/stranded.yaml|1", "/inbox/other.yaml|1"), java.time.Instant.now().plusSeconds(1)));
+        assertTrue(claims.add("/inbox/stranded.yaml|1"), "free again: another node can take the drop");
+        assertFalse(claims.add("/inbox/taken.yaml|1"), "a claim not named (its drop left the inbox) stays");
+    }
+
+    @Test
     void aTakenOverJobFencesItsOldNode() throws Exception {
         Cluster a = join("a", "400ms");
         Cluster b = join("b", "400ms");
