@@ -13,6 +13,7 @@ import io.reelbox.job.DraftSummary;
 import io.reelbox.job.Job;
 import io.reelbox.nemo.AgentTranscript;
 import io.reelbox.nemo.ApiException;
+import io.reelbox.nemo.SessionLost;
 import io.reelbox.nemo.StreamDroppedException;
 
 /**
@@ -53,6 +54,11 @@ final class Prompts {
         }
     }
 
+    /** The job was taken over from another node (its last holder took it over). */
+    private static boolean takenOver(Job job) {
+        return !job.holders.isEmpty() && job.holders.get(job.holders.size() - 1).how().startsWith("taken over");
+    }
+
     /**
      * Reads the state until the edit shows: a ready draft, which after a dropped stream must also differ from the
      * draft before the prompt. {@code reelbox.prompt.state-reads} reads without it is a failure (the contract's
@@ -68,6 +74,12 @@ final class Prompts {
             JsonNode draft = chain.draft(job);
             if (DraftSummary.ready(draft) && (!r.streamDropped || !draft.equals(before))) {
                 return draft;
+            }
+            if (read >= maxReads && r.streamDropped && !DraftSummary.ready(draft) && takenOver(job)) {
+                // Journaled as sent by a node that died before it went out: this session never saw it. Never again
+                // to this session; once to a new one (the 1002 rule opens it).
+                throw SessionLost.promptNeverArrived(job.stage + ": the prompt the previous node journaled as sent never reached session "
+                        + job.sessionId);
             }
             if (read >= maxReads) {
                 throw new JobFailure(Failure.NO_EDIT, "no-draft", "after " + read + " state reads the session still has "

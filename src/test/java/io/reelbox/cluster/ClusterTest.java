@@ -252,6 +252,45 @@ class ClusterTest {
     }
 
     @Test
+    void aPromptJournaledAsSentByANodeThatDiedBeforeSendingItGoesOnceToANewSession() throws Exception {
+        url = pg.newDatabase();
+        try (SessionStub api = new SessionStub(100, 500)) {
+            ChildDaemon b = node("node-b", api, "2s", "500ms", 2);
+            // What a node killed between journaling its prompt as sent and sending it leaves: a session with the
+            // media but no prompt, and a journal saying "sent". Its lease has run out.
+            String id = "job1-20261124T000000-abcd@0dead0de";
+            Path work = Files.createDirectories(root.resolve("inbox/.processing/" + id));
+            Files.copy(still, work.resolve("photo.jpg"));
+            Files.writeString(work.resolve("job.yaml"), "prompt: a 10 second video titled 'In doubt'\n");
+            io.reelbox.inbox.JobSpec spec = new io.reelbox.inbox.SidecarParser(10_000).parse(work.resolve("job.yaml"), "job1");
+            io.reelbox.job.Job job = new io.reelbox.job.Job(new io.reelbox.inbox.ClaimedJob(id, "job1", true, work, work.resolve("job.yaml"),
+                    List.of(Path.of("photo.jpg"), Path.of("job.yaml")), List.of(Path.of("photo.jpg")), spec, null));
+            job.sessionId = "000000000000000000000000000999";
+            job.taskId = "task_999";
+            job.sessions = 1;
+            job.mediaUploaded = true;
+            job.stage = "prompt";
+            job.current().prompt = spec.promptFor(0);
+            job.current().promptSent = true;
+            job.holders.add(new io.reelbox.job.Job.Holder("node-dead", "intake", java.time.Instant.now().toString(), "claimed"));
+            try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                 var insert = c.prepareStatement("INSERT INTO reelbox_job (job_id, node, epoch, lease_until, state, journal) "
+                         + "VALUES (?, 'node-dead', 1, now() - interval '1 minute', 'running', ?)")) {
+                insert.setString(1, id);
+                insert.setString(2, new String(io.reelbox.job.JournalEntries.json(job), java.nio.charset.StandardCharsets.UTF_8));
+                insert.executeUpdate();
+            }
+            awaitAllDone(List.of("job1"));
+            assertEachJobEndedExactlyOnce(List.of("job1"), api);
+            assertEquals(null, api.promptsPerSession.get(job.sessionId), "never sent to the session it was journaled for");
+            JsonNode report = JSON.readTree(root.resolve("outbox/job1.json").toFile());
+            assertEquals(2, report.path("sessions_used").asInt(), report.toPrettyString());
+            assertEquals("taken over from node-dead", report.path("nodes").get(1).path("how").asText());
+            assertTrue(b.logContains("never reached session"), "the log says why a new session was opened");
+        }
+    }
+
+    @Test
     void aNodeFrozenPastItsLeasePublishesNothingWhenItWakes() throws Exception {
         url = pg.newDatabase();
         try (SessionStub api = new SessionStub(200, 5000)) {
