@@ -47,6 +47,11 @@ public final class Cluster {
         return journal;
     }
 
+    /** The lease table, for tests in this package. */
+    Leases leases() {
+        return leases;
+    }
+
     /** The pool, for tests that build Camel's pieces on it. */
     javax.sql.DataSource dataSourceForTests() {
         return database.dataSource();

@@ -226,8 +226,11 @@ public final class Outcomes {
         return n;
     }
 
-    /** In a cluster: each node that held the job, from which stage (a takeover says from which node). */
-    private static void nodes(ObjectNode n, Job job) {
+    /**
+     * In a cluster: each node that held the job, from which stage (a takeover says from which node); with several
+     * render nodes, the ones it used. The report, error.json and the job API's view of a running job show the same.
+     */
+    public static void nodes(ObjectNode n, Job job) {
         if (!job.holders.isEmpty()) {
             ArrayNode nodes = n.putArray("nodes");
             job.holders.forEach(h -> nodes.addObject().put("node", h.node()).put("from_stage", h.stage()).put("at", h.at()).put("how", h.how()));

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.Job;
+import io.reelbox.job.Outcomes;
 import io.reelbox.job.JobRegistry;
 
 /**
@@ -132,9 +133,8 @@ public final class JobBoard {
         }
         if (!j.holders.isEmpty()) {
             n.put("node", j.holders.get(j.holders.size() - 1).node());
-            ArrayNode nodes = n.putArray("nodes");
-            j.holders.forEach(h -> nodes.addObject().put("node", h.node()).put("from_stage", h.stage()).put("at", h.at()).put("how", h.how()));
         }
+        Outcomes.nodes(n, j);
         if (!j.renders.isEmpty()) {
             Job.Render r = j.current();
             n.put("render", j.current + 1).put("renders", j.renders.size()).put("output", r.output);

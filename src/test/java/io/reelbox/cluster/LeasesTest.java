@@ -87,10 +87,8 @@ class LeasesTest {
         return new Job(new ClaimedJob(id, "promo", true, work, null, List.of(), List.of(), null, null));
     }
 
-    private static Leases leases(Cluster c) throws Exception {
-        var f = Cluster.class.getDeclaredField("leases");
-        f.setAccessible(true);
-        return (Leases) f.get(c);
+    private static Leases leases(Cluster c) {
+        return c.leases();
     }
 
     @Test
