@@ -66,11 +66,11 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
 
         Path workDir = settings.path("reelbox.work-dir");
         JobRegistry registry = new JobRegistry();
-        Outbox outbox = new Outbox(settings.path("reelbox.outbox"));
         Cluster cluster = ClusterDatabase.configured(settings) ? Cluster.join(settings, registry) : null;
         // A daemon is its work dir (in a cluster, its node name): the same after a restart, different beside others.
         String owner = String.format("%08x", (cluster != null ? cluster.node() : workDir.toString()).hashCode());
         InboxScanner scanner = new InboxScanner(new InboxScanner.Layout(settings.path("reelbox.inbox")), Clock.systemUTC(), owner);
+        Outbox outbox = new Outbox(settings.path("reelbox.outbox"), owner);
         Journal journal = cluster != null ? cluster.journal() : journal(workDir);
         // The API: the embedded backend (its own token cache), the cloud, or several serve-local render nodes.
         RenderPool pool = embedded ? RenderPool.single(settings, apiBase, c -> new TokenStore(settings, c, workDir.resolve("token-local.json"), false))
@@ -94,6 +94,7 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
                 try {
                     scanner.returnOrphans(dir -> journal.knows(dir.getFileName().toString()), olderThan);
                     cluster.releaseStaleClaims(scanner.sidecars().stream().map(p -> keys.of(p.toString())).toList(), olderThan);
+                    outbox.removeAbandonedTemps();
                 } catch (IOException e) {
                     org.slf4j.LoggerFactory.getLogger(Cluster.class).warn("Cluster: cannot look for orphaned claims: {}", e.getMessage());
                 }

@@ -89,7 +89,8 @@ public final class Takeover {
     /**
      * Once a lease: a node that died between claiming a drop and moving it left a claim on a drop still in the inbox,
      * or, between the move and its first journal write, a folder in {@code .processing/} that no row knows. Past two
-     * leases nobody is finishing either: the claim is withdrawn, the folder goes back to the inbox.
+     * leases nobody is finishing either: the claim is withdrawn, the folder goes back to the inbox. A dead node's
+     * hidden partial downloads go from the outbox once nobody has written them for an hour.
      */
     private void sweepOrphans() {
         long now = System.currentTimeMillis();

@@ -5,7 +5,12 @@ import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.reelbox.failure.Failure;
 import io.reelbox.failure.JobFailure;
@@ -19,10 +24,21 @@ import io.reelbox.inbox.FreeName;
  */
 public final class Outbox {
 
-    private final Path dir;
+    /** Another daemon's temp untouched this long belonged to a daemon that died: a live download keeps writing. */
+    static final Duration ABANDONED = Duration.ofHours(1);
+    /** {@code .name.<owner>.<random>.part}; before owner tags, {@code .name.<random>.part} (then: nobody's). */
+    private static final Pattern TEMP = Pattern.compile("\\..+?(?:\\.([0-9a-f]{8}))?\\.[0-9a-f]{8}\\.part");
 
-    public Outbox(Path dir) {
+    private final Path dir;
+    private final String owner;
+
+    /** {@code owner}: this daemon's tag (8 hex digits), the same after a restart, different beside other daemons. */
+    public Outbox(Path dir, String owner) {
+        if (!owner.matches("[0-9a-f]{8}")) {
+            throw new IllegalArgumentException("owner must be 8 hex digits: " + owner);
+        }
         this.dir = dir;
+        this.owner = owner;
     }
 
     public Path dir() {
@@ -30,27 +46,49 @@ public final class Outbox {
     }
 
     /**
-     * Deletes the hidden {@code .part} files a killed daemon left behind. Only names of the form {@link #tempFor}
-     * makes are touched: a user's own files never match.
+     * At start, before any download: deletes the hidden {@code .part} files this daemon left when it was killed, and
+     * those of other daemons on the same outbox untouched for {@link #ABANDONED}. Another daemon's fresh temps are
+     * its downloads in progress (nodes of a cluster, or two daemons on one inbox, start at different times).
+     * Only names of the form {@link #tempFor} makes are touched: a user's own files never match.
      */
     public int removeStaleTemps() throws IOException {
+        return removeTemps(true);
+    }
+
+    /** While running beside other daemons: deletes their temps untouched for {@link #ABANDONED} (their daemon died). */
+    public int removeAbandonedTemps() throws IOException {
+        return removeTemps(false);
+    }
+
+    private int removeTemps(boolean ownToo) throws IOException {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
+        FileTime abandoned = FileTime.from(Instant.now().minus(ABANDONED));
         int n = 0;
         try (var files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().matches("\\..+\\.[0-9a-f]{8}\\.part")).toList()) {
-                Files.deleteIfExists(p);
-                n++;
+            for (Path p : files.toList()) {
+                Matcher m = TEMP.matcher(p.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                try {
+                    boolean mine = owner.equals(m.group(1));
+                    if ((ownToo && mine) || (!mine && Files.getLastModifiedTime(p).compareTo(abandoned) < 0)) {
+                        n += Files.deleteIfExists(p) ? 1 : 0;
+                    }
+                } catch (java.nio.file.NoSuchFileException published) {
+                    // its daemon published or deleted it meanwhile
+                }
             }
         }
         return n;
     }
 
-    /** A fresh hidden temp path in the outbox for {@code name}. */
+    /** A fresh hidden temp path in the outbox for {@code name}, tagged with this daemon's owner tag. */
     public Path tempFor(String name) throws IOException {
         Files.createDirectories(dir);
-        return dir.resolve("." + name + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
+        return dir.resolve("." + name + "." + owner + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
     }
 
     /**

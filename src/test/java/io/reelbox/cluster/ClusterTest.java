@@ -111,7 +111,9 @@ class ClusterTest {
     /** Waits for every job to end; on a timeout, says where things stand (the nodes' logs are gone with the folder). */
     private void awaitAllDone(List<String> names) throws Exception {
         try {
-            await().atMost(Duration.ofMinutes(4)).until(() -> finished() >= names.size() && held().isEmpty());
+            // A failed job ends too: waiting for it would only hide what went wrong (asserted with its error after).
+            await().atMost(Duration.ofMinutes(4)).until(() -> finished() + list(root.resolve("inbox/.failed")).size() >= names.size()
+                    && held().isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             System.out.printf("CLUSTER stuck: done=%d held=%s inbox=%s processing=%s failed=%s%n", finished(), held(),
                     list(root.resolve("inbox")), list(root.resolve("inbox/.processing")), list(root.resolve("inbox/.failed")));
@@ -128,7 +130,7 @@ class ClusterTest {
     private void assertEachJobEndedExactlyOnce(List<String> names, SessionStub api) throws Exception {
         Set<String> expected = new TreeSet<>(names);
         assertEquals(expected, list(root.resolve("inbox/.done")), "each job's inputs in .done/ once");
-        assertEquals(Set.of(), list(root.resolve("inbox/.failed")), "no job failed");
+        assertEquals(Set.of(), list(root.resolve("inbox/.failed")), () -> "no job failed: " + errors());
         assertEquals(Set.of(), list(root.resolve("inbox/.processing")).stream().filter(n -> !n.startsWith(".")).collect(Collectors.toSet()));
         Set<String> outbox = list(root.resolve("outbox"));
         Set<String> videos = new TreeSet<>();
@@ -148,6 +150,21 @@ class ClusterTest {
         for (ChildDaemon n : nodes) {
             assertFalse(Files.readString(n.log).contains(SECRET), "the database password never reaches a log");
         }
+    }
+
+    /** What each failed job's error.json says, in one line per job. */
+    private String errors() {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> s = Files.list(root.resolve("inbox/.failed"))) {
+            for (Path job : s.toList()) {
+                JsonNode e = JSON.readTree(job.resolve("error.json").toFile());
+                out.append(String.format("%n%s at %s [%s] %s", job.getFileName(), e.path("stage").asText(), e.path("code").asText(),
+                        e.path("message").asText()));
+            }
+        } catch (Exception e) {
+            out.append(e);
+        }
+        return out.toString();
     }
 
     private static Set<String> list(Path dir) throws Exception {
