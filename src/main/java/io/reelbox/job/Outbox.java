@@ -67,7 +67,8 @@ public final class Outbox {
         FileTime abandoned = FileTime.from(Instant.now().minus(ABANDONED));
         int n = 0;
         try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
+            // An outbox of months holds thousands of videos and reports: only hidden .part names are looked at.
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(".") && f.toString().endsWith(".part")).toList()) {
                 Matcher m = TEMP.matcher(p.getFileName().toString());
                 if (!m.matches()) {
                     continue;
