@@ -17,8 +17,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 touch "$WORK/sink.txt"
 LAST=$(( $(nproc) - 1 ))
 SINK_CPUS=$LAST; SEND_CPUS=0-$(( LAST > 0 ? LAST - 1 : 0 ))
-pin() { if [ "${PIN:-0}" = 1 ]; then taskset -c "$@"; else shift; "$@"; fi; }
-pin "$SINK_CPUS" java bench/upload/UploadSink.java "$PORT" "$WORK/sink.txt" > "$WORK/sink.log" 2>&1 &
+# Called in a subshell, which it replaces (exec): "$!" is then the program's own pid, to measure and to stop.
+pin() { if [ "${PIN:-0}" = 1 ]; then exec taskset -c "$@"; else shift; exec "$@"; fi; }
+(pin "$SINK_CPUS" java bench/upload/UploadSink.java "$PORT" "$WORK/sink.txt" > "$WORK/sink.log" 2>&1) &
 until grep -q listening "$WORK/sink.log" 2>/dev/null; do sleep 0.2; done
 
 # A 500 MB file that passes the MP4 content check: an ftyp box, then a sparse tail.
@@ -30,10 +31,10 @@ printf '\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isommp41' | dd of="$BIG" conv=no
 daemon_upload() {
   local i=$1 D="$WORK/d$1"
   mkdir -p "$D/inbox" "$D/outbox"
-  pin "$SEND_CPUS" java -Xmx128m -Dreelbox.api.base-url="http://127.0.0.1:$PORT" -Dreelbox.api.token= \
+  (pin "$SEND_CPUS" java -Xmx128m -Dreelbox.api.base-url="http://127.0.0.1:$PORT" -Dreelbox.api.token= \
        -Dreelbox.inbox="$D/inbox" -Dreelbox.outbox="$D/outbox" -Dreelbox.work-dir="$D/work" \
-       -Dreelbox.routes-dir="$D/routes" \
-       -jar "$JAR" > "$D/daemon.log" 2>&1 &
+       -Dreelbox.routes-dir="$D/routes" -Dreelbox.http.port=0 \
+       -jar "$JAR" > "$D/daemon.log" 2>&1) &
   local pid=$!
   until grep -aq "Reelbox running" "$D/daemon.log"; do
     kill -0 $pid 2>/dev/null || { echo "the daemon died:" >&2; tail -20 "$D/daemon.log" >&2; exit 1; }
@@ -61,7 +62,7 @@ daemon_upload() {
 # One curl upload of the same file to the same sink; prints its MB/s. (curl is native code: no warm-up to pay.)
 curl_upload() {
   local before; before=$(wc -l < "$WORK/sink.txt")
-  pin "$SEND_CPUS" curl -s -o /dev/null -F "files=@$BIG" "http://127.0.0.1:$PORT/api/upload-video/nemo_agent/me/s1"
+  (pin "$SEND_CPUS" curl -s -o /dev/null -F "files=@$BIG" "http://127.0.0.1:$PORT/api/upload-video/nemo_agent/me/s1")
   sed -n "$((before + 1))p" "$WORK/sink.txt" | awk '{print $3}'
 }
 
