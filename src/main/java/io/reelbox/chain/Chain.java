@@ -73,8 +73,8 @@ public record Chain(Settings settings, RenderPool pool, JobRegistry registry, Jo
                 throw stopped(e);
             }
             // Several render nodes, and this job's is gone: it moves (the 1002 rule opens a new session elsewhere).
-            // Not at the download: the finished render lives on the gone node, and only time can bring it back.
-            if (e.serverGone() && !"download".equals(job.stage) && pool.markDown(node, "it stopped answering during " + job.stage)) {
+            // At the download too: the finished video went with the node, and the new node renders it again.
+            if (e.serverGone() && pool.markDown(node, "it stopped answering during " + job.stage)) {
                 throw SessionLost.nodeGone(job.stage + ": render node " + node.url() + " stopped answering; the job moves to another node", e);
             }
             throw e;

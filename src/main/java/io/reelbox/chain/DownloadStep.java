@@ -18,21 +18,25 @@ import io.reelbox.job.Job;
 import io.reelbox.job.Outbox;
 import io.reelbox.nemo.NemoClient;
 import io.reelbox.nemo.RenderStatus;
+import io.reelbox.nemo.SessionLost;
 
 /**
  * {@code nemo:download}: fetches the finished video to a hidden temp name in the outbox and checks it (non-empty,
  * an MP4, the announced size). The output URL first, then the API's download endpoint. The next route step gives
- * the checked file its name. Links that expired while the job waited are cured by {@link RenderAgain}, once.
+ * the checked file its name. Links that expired while the job waited are cured by {@link RenderAgain}, once; a render
+ * node that died with the finished video (several render nodes) by rendering it again on another node.
  */
 final class DownloadStep implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadStep.class);
 
     private final Chain chain;
+    private final Sessions sessions;
     private final RenderAgain renderAgain;
 
-    DownloadStep(Chain chain, RenderAgain renderAgain) {
+    DownloadStep(Chain chain, Sessions sessions, RenderAgain renderAgain) {
         this.chain = chain;
+        this.sessions = sessions;
         this.renderAgain = renderAgain;
     }
 
@@ -47,6 +51,11 @@ final class DownloadStep implements Step {
         if (r.published != null && Files.exists(r.published)) {
             LOG.info("Job {}: {} was already written before the restart", job.id(), r.published.getFileName());
             return;
+        }
+        if (sessions.ensure(job, true)) {
+            // The render node died with the finished video (several render nodes): the new session, on another
+            // node, has the media and the edit again; it renders the video once more.
+            renderAgain.onNewNode(job, r, exchange);
         }
         try {
             fetch(job, r);
@@ -87,8 +96,8 @@ final class DownloadStep implements Step {
                 deleteQuietly(temp);
                 last = e;
                 LOG.warn("Job {}: download from {} failed: {}", job.id(), redactQuery(url), e.getMessage());
-                if (LOCAL.contains(e.failure()) || e.failure() == Failure.STOPPED) {
-                    // Our own disk, or a stop: another URL would not help.
+                if (LOCAL.contains(e.failure()) || e.failure() == Failure.STOPPED || e instanceof SessionLost) {
+                    // Our own disk, a stop, or the render node gone with the video: another URL would not help.
                     throw e;
                 }
             }

@@ -33,7 +33,7 @@ public final class NemoComponent extends DefaultComponent {
         RenderStatusStep renderStatus = new RenderStatusStep(chain, sessions);
         add("export", export);
         add("render-status", renderStatus);
-        add("download", new DownloadStep(chain, new RenderAgain(chain, export, renderStatus)));
+        add("download", new DownloadStep(chain, sessions, new RenderAgain(chain, export, renderStatus)));
     }
 
     private void add(String operation, Step step) {

@@ -11,7 +11,8 @@ import io.reelbox.nemo.ApiException;
 /**
  * A job that waited (for room in the outbox, or across a restart) may find its finished video's links expired, as a
  * cloud's are after their retention. The render is then exported once more from its session (no new prompt: the edit
- * is still there) and polled to completion, the way the job route does it, so that the download can try again.
+ * is still there) and polled to completion, the way the job route does it, so that the download can try again. The
+ * same when the video was lost with its render node: then in the job's new session, on another node.
  */
 final class RenderAgain {
 
@@ -37,6 +38,20 @@ final class RenderAgain {
         LOG.warn("Job {}: the video of render {} is gone ({}); exporting it once more from the session", job.id(), r.renderId,
                 failure.getMessage());
         r.expiredOnce = true;
+        renderAnew(job, r, exchange);
+    }
+
+    /**
+     * The job's render node died after the render finished, taking the video with it. The job's new session, on
+     * another node, already holds the media and the edit (the 1002 rule rebuilt it): its render replaces the lost one.
+     */
+    void onNewNode(Job job, Job.Render r, Exchange exchange) throws Exception {
+        LOG.warn("Job {}: render {} was lost with its render node; rendering it again in session {}", job.id(), r.renderId,
+                job.sessionId);
+        renderAnew(job, r, exchange);
+    }
+
+    private void renderAnew(Job job, Job.Render r, Exchange exchange) throws Exception {
         r.exportAgain = true;
         r.completed = null;
         export.run(job, exchange);

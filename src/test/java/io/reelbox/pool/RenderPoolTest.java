@@ -1,5 +1,11 @@
 package io.reelbox.pool;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import com.github.tomakehurst.wiremock.http.Fault;
+
 import io.reelbox.testing.Daemon;
+import io.reelbox.testing.NemoStub;
 import io.reelbox.testing.OpsClient;
 import io.reelbox.testing.Probe;
 import io.reelbox.testing.ServeLocal;
@@ -77,6 +86,37 @@ class RenderPoolTest {
                 assertEquals(720, info.height());
             }
             assertTrue(Files.isDirectory(daemon.inbox.resolve(".done/" + victim)), "inputs in .done");
+        }
+    }
+
+    @Test
+    void aJobWhoseRenderNodeDiesAfterTheRenderFinishedIsRenderedAgainOnTheOther() throws Exception {
+        Path still = Probe.still(root.resolve("still.jpg"), "testsrc2=s=1280x720");
+        try (NemoStub a = new NemoStub(); ServeLocal b = ServeLocal.start(root, "node-b")) {
+            a.happyPath();
+            // Node A renders the job to the end, then dies: the video and the download endpoint drop the connection.
+            a.stub(get(urlPathEqualTo("/files/out.mp4")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+            a.stub(get(urlPathMatching("/api/render/proxy/.*/download")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+            try (Daemon daemon = Daemon.start(root, Map.of("reelbox.api.base-url", a.baseUrl() + ", " + b.url,
+                    "reelbox.export.poll-interval", "200ms"))) {
+                Path job = Files.createDirectories(root.resolve("staging/late"));
+                Files.copy(still, job.resolve("photo.jpg"));
+                Files.writeString(job.resolve("job.yaml"), "prompt: a 6 second 720p video titled 'late'\n");
+                Files.move(job, daemon.inbox.resolve("late"));
+
+                JsonNode report = awaitReport(daemon, "late");
+                JsonNode nodes = report.path("render_nodes");
+                assertEquals(2, nodes.size(), report.toPrettyString());
+                assertEquals(a.baseUrl(), nodes.get(0).path("url").asText(), "the first node took it (the tie goes to the first)");
+                assertEquals(b.url, nodes.get(1).path("url").asText());
+                assertTrue(nodes.get(1).path("moved_because").asText().contains("stopped answering during download"), nodes.toString());
+                assertEquals(2, report.path("sessions_used").asInt(), "a new session on the new node");
+                assertEquals(1, a.server.findAll(postRequestedFor(urlEqualTo("/run_sse"))).size(), "the dead node's session got one prompt");
+                Probe.Info info = Probe.info(daemon.outbox.resolve("late.mp4"));
+                assertEquals(6.0, info.duration(), 0.3, "the video rendered on node B plays for its full length");
+                assertEquals(720, info.height());
+                assertTrue(Files.isDirectory(daemon.inbox.resolve(".done/late")), "inputs in .done");
+            }
         }
     }
 
