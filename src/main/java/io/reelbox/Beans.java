@@ -88,8 +88,9 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         Intake intake = new Intake(scanner, settings, registry, journal, outbox, disks, cluster == null ? () -> true : cluster::canClaim);
         beans.bind("intake", intake);
         beans.bind("diskGate", disks);
+        DropKey keys = new DropKey(settings.path("reelbox.inbox"));
+        beans.bind("dropKey", keys);
         if (cluster != null) {
-            DropKey keys = new DropKey(settings.path("reelbox.inbox"));
             cluster.bind(beans, settings, intake::resumed, olderThan -> {
                 try {
                     scanner.returnOrphans(dir -> journal.knows(dir.getFileName().toString()), olderThan);
@@ -102,7 +103,6 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         } else {
             beans.bind("jobClaims", MemoryIdempotentRepository.memoryIdempotentRepository(10_000));
         }
-        beans.bind("dropKey", new DropKey(settings.path("reelbox.inbox")));
         beans.bind("inboxWatch", new io.reelbox.inbox.InboxWatchScheduler());
         beans.bind("inputCheck", new InputCheck(settings));
         beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, credits, registry, journal));
