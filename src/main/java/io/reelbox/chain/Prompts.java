@@ -54,11 +54,6 @@ final class Prompts {
         }
     }
 
-    /** The job was taken over from another node (its last holder took it over). */
-    private static boolean takenOver(Job job) {
-        return !job.holders.isEmpty() && job.holders.get(job.holders.size() - 1).how().startsWith("taken over");
-    }
-
     /**
      * Reads the state until the edit shows: a ready draft, which after a dropped stream must also differ from the
      * draft before the prompt. {@code reelbox.prompt.state-reads} reads without it is a failure (the contract's
@@ -75,7 +70,7 @@ final class Prompts {
             if (DraftSummary.ready(draft) && (!r.streamDropped || !draft.equals(before))) {
                 return draft;
             }
-            if (read >= maxReads && r.streamDropped && !DraftSummary.ready(draft) && takenOver(job)) {
+            if (read >= maxReads && r.streamDropped && !DraftSummary.ready(draft) && job.takenOver()) {
                 // Journaled as sent by a node that died before it went out: this session never saw it. Never again
                 // to this session; once to a new one (the 1002 rule opens it).
                 throw SessionLost.promptNeverArrived(job.stage + ": the prompt the previous node journaled as sent never reached session "

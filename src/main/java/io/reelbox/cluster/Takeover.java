@@ -71,7 +71,7 @@ public final class Takeover {
         }
         List<Job> jobs = new ArrayList<>();
         for (Leases.Row row : rows) {
-            for (Job job : journal.rebuild(List.of(row), settings.integer("reelbox.prompt.max-length"), "taken over from " + row.previousNode())) {
+            for (Job job : journal.rebuild(List.of(row), settings.integer("reelbox.prompt.max-length"), Job.Holder.takenOverFrom(row.previousNode()))) {
                 if (!Files.isDirectory(job.claimed().workDir())) {
                     LOG.info("Job {}: node {} had finished it before its lease ran out; marked done", job.id(), row.previousNode());
                     journal.remove(job);

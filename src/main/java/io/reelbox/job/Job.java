@@ -137,6 +137,22 @@ public final class Job {
 
     /** A node that held the job: from {@code stage}, since {@code at}; {@code how} is claimed, resumed or taken-over. */
     public record Holder(String node, String stage, String at, String how) {
+
+        private static final String TAKEN_OVER = "taken over from ";
+
+        /** The {@code how} of a node that took the job over from {@code node}, as reports show it. */
+        public static String takenOverFrom(String node) {
+            return TAKEN_OVER + node;
+        }
+
+        boolean tookOver() {
+            return how.startsWith(TAKEN_OVER);
+        }
+    }
+
+    /** Whether the node running the job took it over from another (its last holder did). */
+    public boolean takenOver() {
+        return !holders.isEmpty() && holders.get(holders.size() - 1).tookOver();
     }
 
     /** Not journaled: the job has ended (published, failed or kept for resume); later calls change nothing. */
