@@ -147,7 +147,7 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
                         : String.join(", ", pool.nodes().stream().map(n -> n.url()).toList())), disks::parkedJobs);
         beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings)));
         Posters posters = new Posters(workDir, () -> Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin")));
-        return new OpsServer(settings, board, posters, workDir);
+        return new OpsServer(settings, board, posters, workDir, meters);
     }
 
     private static Journal journal(Path workDir) {

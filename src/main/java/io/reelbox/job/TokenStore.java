@@ -5,8 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 import java.util.UUID;
 
@@ -18,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelbox.config.Settings;
+import io.reelbox.failure.Failure;
 import io.reelbox.nemo.AnonymousToken;
 import io.reelbox.nemo.ApiException;
 import io.reelbox.nemo.NemoClient;
@@ -26,6 +31,10 @@ import io.reelbox.nemo.NemoClient;
  * The API token: the configured one ({@code reelbox.api.token}, by default {@code NEMO_TOKEN}), or an anonymous
  * token cached in {@code <work-dir>/token.json} with the client id it was issued to. The vendor issues about one
  * anonymous token per client id per week, so both survive restarts. The file is owner-only (0600).
+ *
+ * <p>One request for a token is in flight at a time (callers wait for it and share its token), and at most
+ * {@code reelbox.api.token-burst} go out in a minute: past that, the step is told to wait as after a 429. A token that
+ * arrives already expired by this machine's clock (the clocks disagree) is used until the API rejects it.
  */
 public final class TokenStore {
 
@@ -37,6 +46,8 @@ public final class TokenStore {
     private final NemoClient client;
     private final Path file;
     private final boolean useConfigured;
+    private final Clock clock;
+    private final Deque<Instant> recentRequests = new ArrayDeque<>();
     private String clientId;
     private String token;
     private String userId;
@@ -51,10 +62,15 @@ public final class TokenStore {
      * cached in its own {@code file} so switching backends does not throw away the cloud's weekly token.
      */
     public TokenStore(Settings settings, NemoClient client, Path file, boolean useConfigured) {
+        this(settings, client, file, useConfigured, Clock.systemUTC());
+    }
+
+    TokenStore(Settings settings, NemoClient client, Path file, boolean useConfigured, Clock clock) {
         this.settings = settings;
         this.client = client;
         this.file = file;
         this.useConfigured = useConfigured;
+        this.clock = clock;
     }
 
     public boolean configured() {
@@ -72,12 +88,41 @@ public final class TokenStore {
             return settings.get("reelbox.api.token", "");
         }
         load();
-        if (token != null && (expiresAt == null || Instant.now().isBefore(expiresAt.minusSeconds(300)))) {
+        if (token != null && (expiresAt == null || clock.instant().isBefore(expiresAt.minus(RENEW_BEFORE)))) {
             return token;
         }
         if (clientId == null) {
             clientId = UUID.randomUUID().toString();
         }
+        AnonymousToken fresh = request();
+        token = fresh.token();
+        userId = fresh.userId();
+        expiresAt = parse(fresh.expiresAt());
+        if (expiresAt != null && !clock.instant().isBefore(expiresAt.minus(RENEW_BEFORE))) {
+            // Fresh from the API, yet expired by this clock: the clocks disagree, and the API is the judge. Replacing it
+            // at every call would mint a token per request; it is used until the API answers 1001.
+            LOG.warn("The new API token expires at {} by the API's clock, which is {} here: this machine's clock and the "
+                    + "API's disagree. Using the token until the API rejects it; check the clock (NTP).", expiresAt, clock.instant());
+            expiresAt = null;
+        }
+        save();
+        LOG.info("Obtained an anonymous API token (user {}, expires {})", userId, expiresAt == null ? "unknown" : expiresAt);
+        return token;
+    }
+
+    /** Asks for a token, within the burst bound; a 400 (an unusable client id) starts over with a new id, once. */
+    private AnonymousToken request() {
+        Instant now = clock.instant();
+        while (!recentRequests.isEmpty() && !recentRequests.peekFirst().isAfter(now.minus(BURST_WINDOW))) {
+            recentRequests.removeFirst();
+        }
+        int burst = Math.max(1, settings.integer("reelbox.api.token-burst"));
+        if (recentRequests.size() >= burst) {
+            Duration wait = Duration.between(now, recentRequests.peekFirst().plus(BURST_WINDOW));
+            throw ApiException.of(Failure.RATE_LIMITED, 0, null, "token: " + burst + " new tokens were asked for in the last "
+                    + "minute (reelbox.api.token-burst); waiting before asking again", wait, null);
+        }
+        recentRequests.addLast(now);
         AnonymousToken fresh;
         try {
             fresh = client.anonymousToken(clientId);
@@ -89,12 +134,7 @@ public final class TokenStore {
             clientId = UUID.randomUUID().toString();
             fresh = client.anonymousToken(clientId);
         }
-        token = fresh.token();
-        userId = fresh.userId();
-        expiresAt = parse(fresh.expiresAt());
-        save();
-        LOG.info("Obtained an anonymous API token (user {}, expires {})", userId, expiresAt == null ? "unknown" : expiresAt);
-        return token;
+        return fresh;
     }
 
     /** Forgets {@code rejected} if it is still the cached one, so the next {@link #current()} fetches a new one. */
@@ -106,6 +146,8 @@ public final class TokenStore {
         }
     }
 
+    private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);
+    private static final Duration BURST_WINDOW = Duration.ofMinutes(1);
     private boolean loaded;
 
     private void load() {

@@ -45,6 +45,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.reelbox.failure.LocalIo;
+import io.reelbox.guard.BrowserGuard;
+import io.reelbox.guard.HostAllowList;
+import io.reelbox.guard.RefusalLog;
 import io.reelbox.inbox.MediaKind;
 
 /**
@@ -62,10 +65,11 @@ public final class LocalBackend implements AutoCloseable {
     /** What the backend needs to run. */
     /**
      * {@code fileRoots}: the folders whose files may be uploaded by {@code file:} URL (resolved, links followed); none,
-     * and no file is taken that way.
+     * and no file is taken that way. {@code hosts}: the names it answers to (a page that rebinds its DNS name to this
+     * address must not render on it or read its links).
      */
     public record Config(Path dir, Ffmpeg ffmpeg, Path font, long maxUpload, int renderConcurrency, int renderParts, Duration retention,
-                         List<Path> fileRoots) {
+                         List<Path> fileRoots, HostAllowList hosts) {
     }
 
     private record Session(String id, String taskId, String user, String language, Path dir, List<MediaInfo> media, long createdAt) {
@@ -86,6 +90,8 @@ public final class LocalBackend implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> drafts = new ConcurrentHashMap<>();
     private final AtomicLong sessionSeq = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final BrowserGuard guard;
+    private final RefusalLog refusals = new RefusalLog(LOG, "The local backend", System::currentTimeMillis);
 
     private LocalBackend(Config config, HttpServer server) {
         this.config = config;
@@ -96,6 +102,7 @@ public final class LocalBackend implements AutoCloseable {
             return t;
         });
         this.fileRoots = config.fileRoots().stream().map(LocalBackend::real).toList();
+        this.guard = new BrowserGuard(config.hosts(), path -> false);
         this.renderSlots = Math.max(1, config.renderConcurrency());
         this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency(), config.renderParts());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,6 +171,12 @@ public final class LocalBackend implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            var wrongName = guard.checkHost(ex.getRequestHeaders().getFirst("Host"));
+            if (wrongName.isPresent()) {
+                refusals.refused(method, path, wrongName.get());
+                send(ex, 421, JSON.createObjectNode().put("detail", wrongName.get().message()));
+                return;
+            }
             if (method.equals("POST") && path.equals("/api/auth/anonymous-token")) {
                 token(ex);
                 return;

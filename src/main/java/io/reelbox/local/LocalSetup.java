@@ -34,7 +34,7 @@ public final class LocalSetup {
                 .map(Path::of).forEach(roots::add);
         return LocalBackend.start(new LocalBackend.Config(dir, ffmpeg, font(dir), settings.bytes("reelbox.upload.max-size"),
                 settings.integer("reelbox.local.render-concurrency"), renderParts(settings), settings.duration("reelbox.local.retention"),
-                roots), host, port);
+                roots, io.reelbox.guard.HostAllowList.of(settings)), host, port);
     }
 
     private static int renderParts(Settings settings) {

@@ -19,7 +19,11 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.reelbox.config.Settings;
+import io.reelbox.guard.BrowserGuard;
+import io.reelbox.guard.GuardHandler;
+import io.reelbox.guard.HostAllowList;
 import io.reelbox.local.ByteRange;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -47,13 +51,15 @@ public final class OpsServer {
     private final JobBoard board;
     private final Posters posters;
     private final Path workDir;
+    private final MeterRegistry meters;
     private final java.util.concurrent.atomic.AtomicBoolean installed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public OpsServer(Settings settings, JobBoard board, Posters posters, Path workDir) {
+    public OpsServer(Settings settings, JobBoard board, Posters posters, Path workDir, MeterRegistry meters) {
         this.settings = settings;
         this.board = board;
         this.posters = posters;
         this.workDir = workDir;
+        this.meters = meters;
     }
 
     public static boolean enabled(Settings settings) {
@@ -101,7 +107,11 @@ public final class OpsServer {
         }
     }
 
-    /** Installs the gate and the file handlers on Camel's router, once; call when the HTTP server exists. */
+    /**
+     * Installs the gates and the file handlers on Camel's router, once; call when the HTTP server exists. The browser
+     * guard comes first, so that a foreign page is refused even where a password is set (browsers replay cached basic
+     * credentials to any page that calls the server).
+     */
     public void install(CamelContext context) {
         if (!installed.compareAndSet(false, true)) {
             return;
@@ -112,6 +122,12 @@ public final class OpsServer {
         }
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(server.getConfigurationPort()));
+        HostAllowList hosts = HostAllowList.of(settings);
+        if (hosts.anyName()) {
+            LOG.warn("{} is *: the operations server answers to any host name, so a web page can reach it through DNS "
+                    + "rebinding; name the hosts instead", HostAllowList.SETTING);
+        }
+        router.route().order(-2000).handler(new GuardHandler(new BrowserGuard(hosts, DASHBOARD::containsKey), meters));
         String password = settings.get("reelbox.http.password", "");
         if (!password.isEmpty()) {
             router.route().order(-1000).handler(basicAuth(settings.get("reelbox.http.user", "reelbox"), password));
@@ -121,7 +137,7 @@ public final class OpsServer {
         DASHBOARD.forEach((path, type) -> {
             byte[] body = resource(path.equals("/") ? "index.html" : path.substring(1));
             router.route(HttpMethod.GET, path).handler(ctx -> ctx.response().putHeader("Content-Type", type)
-                    .putHeader("Cache-Control", "no-cache").putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Cache-Control", "no-cache")
                     .end(io.vertx.core.buffer.Buffer.buffer(body)));
         });
     }
