@@ -88,11 +88,11 @@ public record Authority(String host, int port, boolean literal) {
     }
 
     /**
-     * Whether an {@code Origin} names the same server as this {@code Host}. A Host without a port was reached on the
-     * origin's default port, since the browser wrote both.
+     * Whether an {@code Origin} (as {@link #ofOrigin} gives it, port filled in) names the same server as this
+     * {@code Host}. A browser leaves the port out of Host only for its scheme's default port (80 or 443).
      */
     public boolean sameServerAs(Authority origin) {
-        return host.equals(origin.host) && (port < 0 ? origin.port : port) == origin.port;
+        return host.equals(origin.host) && (port < 0 ? origin.port == 80 || origin.port == 443 : port == origin.port);
     }
 
     /** For messages and the log: at most 100 printable characters of what a client sent. */

@@ -64,6 +64,23 @@ class LocalBackendTest {
     }
 
     @Test
+    void aRebindingHostNameGetsNoTokenNoQueueAndNoFile() throws Exception {
+        String sid = client.createSession(token, "en")[1];
+        String link = java.net.URI.create(client.upload(token, sid, List.of(still)).get(0).cdnUrl()).getPath();
+        io.reelbox.testing.RawHttp http = new io.reelbox.testing.RawHttp(backend.baseUrl());
+        String evil = "evil.example:" + http.port();
+        io.reelbox.testing.RawHttp.Answer token = http.send("POST", "/api/auth/anonymous-token", "{}".getBytes(),
+                "Host", evil, "X-Client-Id", "page", "Content-Type", "application/json");
+        assertEquals(421, token.status(), token.body());
+        assertTrue(token.body().contains("reelbox.http.allowed-hosts"), token.body());
+        assertEquals(421, http.get("/api/local/queue", "Host", evil).status());
+        assertEquals(421, http.get(link, "Host", evil).status(), "a rendered file's link");
+        assertEquals(421, http.get(link, "Host", "127.0.0.1.nip.io").status());
+        assertEquals(200, http.get(link).status(), "the address itself");
+        assertEquals(200, http.get(link, "Host", "localhost:" + http.port()).status());
+    }
+
+    @Test
     void tokensAndSessionsAreChecked() {
         assertTrue(token.startsWith("nmv_usr_local_"));
         assertEquals(Failure.TOKEN_INVALID, assertThrows(ApiException.class, () -> client.createSession("nmv_usr_unknown", "en")).failure());
