@@ -14,7 +14,6 @@ import io.reelbox.cluster.Cluster;
 import io.reelbox.cluster.ClusterDatabase;
 import io.reelbox.chain.HonourRetryAfter;
 import io.reelbox.chain.InputCheck;
-import io.reelbox.chain.MarkSessionLost;
 import io.reelbox.chain.NemoComponent;
 import io.reelbox.config.MillisFunction;
 import io.reelbox.config.Settings;
@@ -109,7 +108,6 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         beans.bind("creditGate", credits);
         beans.bind("jobRegistry", registry);
         beans.bind("nemoClient", client);
-        beans.bind("sessionLost", new MarkSessionLost());
         beans.bind("retryAfter", new HonourRetryAfter());
         beans.bind("listeners", new Listeners(settings));
         beans.bind("hmac", new HmacSigner());

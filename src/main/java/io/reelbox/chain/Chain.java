@@ -39,7 +39,8 @@ public record Chain(Settings settings, RenderPool pool, JobRegistry registry, Jo
 
     /**
      * One API call with the job's token. A rejected anonymous token is dropped from the cache, so the redelivered
-     * step gets a new one; a rejected configured token is final; 2001 carries the registration link; a transient
+     * step gets a new one (the 1001 rule's budget bounds how many new tokens are rejected before serving a call; one that
+     * served and then expired costs nothing of it, and reelbox.api.token-burst bounds those); a rejected configured token is final; 2001 carries the registration link; a transient
      * failure while the daemon stops ends the job for resume instead of failing it.
      */
     <T> T call(Job job, Function<String, T> call) {
@@ -52,18 +53,14 @@ public record Chain(Settings settings, RenderPool pool, JobRegistry registry, Jo
         String token = tokens.current();
         try {
             T answer = call.apply(token);
-            job.tokenRejections = 0;
+            tokens.served(token);
             return answer;
         } catch (TokenExpired e) {
             if (tokens.configured()) {
                 throw new JobFailure(Failure.TOKEN_REJECTED, e.code(), job.stage + ": the configured token was rejected", null, e);
             }
             tokens.invalidate(token);
-            if (++job.tokenRejections > TOKEN_RENEWALS) {
-                throw new JobFailure(Failure.TOKEN_INVALID, e.code(), job.stage + ": the API rejected " + job.tokenRejections
-                        + " tokens in a row", null, e);
-            }
-            throw e;
+            throw tokens.hasServed(token) ? e.servedBefore() : e;
         } catch (OutOfCredits e) {
             String user = tokens.configured() ? "" : tokens.userId();
             throw e.withHint(user.isEmpty() ? "Top up your account."
@@ -112,12 +109,6 @@ public record Chain(Settings settings, RenderPool pool, JobRegistry registry, Jo
         }
         return d == null || d.isNull() ? null : d;
     }
-
-    /**
-     * New anonymous tokens a job may try in a row. Counted here, not by the 1001 rule: Camel counts a step's
-     * redeliveries across every rule, so a rule's own limit would be used up by other failures of the same step.
-     */
-    private static final int TOKEN_RENEWALS = 2;
 
     static JobFailure stopped(Throwable cause) {
         return new JobFailure(Failure.STOPPED, "stopped", "Reelbox is stopping", null, cause);

@@ -45,8 +45,9 @@ final class RenderStatusStep implements Step {
     public void run(Job job, Exchange exchange) {
         Job.Render r = job.current();
         if (sessions.ensure(job, true)) {
-            // The render belonged to the lost session: render the new session's draft instead.
-            exportAgain(r);
+            // The render belonged to the lost session: render the new session's draft instead. It did not fail, so it
+            // spends nothing of the one failed render a job may have.
+            exportAgain(r, false);
             return;
         }
         if (r.deadlineNanos == 0) {
@@ -60,7 +61,7 @@ final class RenderStatusStep implements Step {
                 throw e;
             }
             LOG.warn("Job {}: render {} is unknown after the restart; exporting again", job.id(), r.renderId);
-            exportAgain(r);
+            exportAgain(r, false);
             return;
         }
         if (s.completed()) {
@@ -80,7 +81,7 @@ final class RenderStatusStep implements Step {
                         + (s.error() == null ? "" : ": " + s.error()) + " (after an earlier failed render " + r.failedRenderIds + ")");
             }
             LOG.warn("Job {}: render {} failed ({}); exporting once more under a new id", job.id(), r.renderId, s.error());
-            exportAgain(r);
+            exportAgain(r, true);
             return;
         }
         r.progress = s.progress();
@@ -96,8 +97,10 @@ final class RenderStatusStep implements Step {
         }
     }
 
-    private static void exportAgain(Job.Render r) {
-        r.failedRenderIds.add(r.renderId);
+    private static void exportAgain(Job.Render r, boolean failed) {
+        if (failed) {
+            r.failedRenderIds.add(r.renderId);
+        }
         r.exportAgain = true;
         r.deadlineNanos = 0;
     }

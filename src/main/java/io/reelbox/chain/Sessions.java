@@ -16,9 +16,6 @@ import io.reelbox.job.Job;
 final class Sessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
-    /** New sessions a job may open after the first before giving up: each one the API lost again. */
-    private static final int RENEWALS = 2;
-
     private final Chain chain;
     private final Uploads uploads;
     private final Prompts prompts;
@@ -51,9 +48,12 @@ final class Sessions {
      */
     boolean ensure(Job job, boolean pastPrompt) {
         if (job.sessionLost) {
-            if (job.sessions > RENEWALS) {
+            // Besides the 1002 rule's budget at each step, a bound for the whole job: every new session costs an upload
+            // of every medium and a prompt, and a server that loses sessions at every other step would never finish.
+            int renewals = chain.settings().integer("reelbox.retry.new-sessions");
+            if (job.sessions > renewals) {
                 throw new JobFailure(Failure.SESSION_NOT_FOUND, "1002", job.stage + ": the session kept disappearing ("
-                        + job.sessions + " sessions opened)");
+                        + job.sessions + " sessions opened; reelbox.retry.new-sessions is " + renewals + ")");
             }
             LOG.warn("Job {}: session {} not found during {} (1002); opening a new one", job.id(), job.sessionId, job.stage);
             int held = job.mediaUploaded ? job.uploads().size() : job.uploadsDone;

@@ -99,8 +99,8 @@ public final class Job {
     public int sessions;
     public Credits creditsBefore;
     public Credits creditsAfter;
-    /** Not journaled: tokens the API rejected (1001) in a row. */
-    public int tokenRejections;
+    /** Not journaled: the curable faults met, counted against each kind's budget at the current step. */
+    public final Faults faults = new Faults();
     /** Not journaled: a 1002 said the session is gone; the next step that needs it opens a new one first. */
     public volatile boolean sessionLost;
     /** Not journaled: a new session is being brought to where the lost one was; null when none is. */

@@ -173,9 +173,19 @@ public final class Outcomes {
 
     ObjectNode error(Job job, JobFailure f) {
         ObjectNode n = JSON.createObjectNode();
+        Faults.Exhausted exhausted = job.faults.exhaustedBy(f);
+        String message = exhausted == null ? f.getMessage() : f.getMessage() + " (" + exhausted.kind().what + " " + exhausted.faults()
+                + " time(s): the budget " + exhausted.setting() + " ran out"
+                + (job.faults.total() > exhausted.faults() ? "; " + (job.faults.total() - exhausted.faults())
+                + " other fault(s) before, see faults" : "") + ")";
         n.put("job", job.claimed().name()).put("job_id", job.id()).put("stage", job.stage()).put("code", f.code())
-                .put("error", f.failure().name().toLowerCase().replace('_', '-')).put("message", f.getMessage())
+                .put("error", f.failure().name().toLowerCase().replace('_', '-')).put("message", message)
                 .put("hint", f.hint()).put("attempts", job.attempts).put("failed_at", Instant.now().toString());
+        if (exhausted != null) {
+            n.putObject("budget_ran_out").put("kind", exhausted.kind().label).put("setting", exhausted.setting())
+                    .put("stage", job.stage()).put("faults", exhausted.faults());
+        }
+        faults(n, job);
         if (job.sessionId != null) {
             n.put("session_id", job.sessionId);
         }
@@ -211,6 +221,7 @@ public final class Outcomes {
             }
         }
         nodes(n, job);
+        faults(n, job);
         ArrayNode inputs = n.putArray("inputs");
         for (Job.Input in : job.inputs) {
             inputs.addObject().put("name", in.name()).put("size_bytes", in.size()).put("sha256", in.sha256());
@@ -241,6 +252,13 @@ public final class Outcomes {
             job.backends.forEach(b -> used.addObject().put("url", b.url()).put("from_stage", b.stage()).put("at", b.at())
                     .put("moved_because", b.why()));
         }
+    }
+
+    /** Every curable fault the job met, in order: where, which kind and code, and the how-manieth at its step. */
+    private static void faults(ObjectNode n, Job job) {
+        ArrayNode faults = n.putArray("faults");
+        job.faults.history().forEach(f -> faults.addObject().put("stage", f.stage()).put("kind", f.kind().label)
+                .put("code", f.code()).put("at_step", f.nthAtStep()).put("counted", f.counted()).put("at", f.at().toString()));
     }
 
     private static ObjectNode credits(Credits c) {

@@ -48,6 +48,8 @@ public final class TokenStore {
     private final boolean useConfigured;
     private final Clock clock;
     private final Deque<Instant> recentRequests = new ArrayDeque<>();
+    /** The last few tokens that served a call: a 1001 on one of them is an expiry, not a token that never worked. */
+    private final Deque<String> served = new ArrayDeque<>();
     private String clientId;
     private String token;
     private String userId;
@@ -135,6 +137,21 @@ public final class TokenStore {
             fresh = client.anonymousToken(clientId);
         }
         return fresh;
+    }
+
+    /** {@code token} served a call. */
+    public synchronized void served(String token) {
+        if (!served.contains(token)) {
+            served.addFirst(token);
+            if (served.size() > 8) {
+                served.removeLast();
+            }
+        }
+    }
+
+    /** Whether {@code token} served a call before (and so expired, rather than never worked). */
+    public synchronized boolean hasServed(String token) {
+        return served.contains(token);
     }
 
     /** Forgets {@code rejected} if it is still the cached one, so the next {@link #current()} fetches a new one. */
