@@ -97,6 +97,9 @@ public final class TokenStore {
             clientId = UUID.randomUUID().toString();
         }
         AnonymousToken fresh = request();
+        // Issued anew, it has served nothing yet, even if the API handed out the same string again (it does, per
+        // client id, within a week): a rejection of it now is one the 1001 budget counts.
+        served.remove(fresh.token());
         token = fresh.token();
         userId = fresh.userId();
         expiresAt = parse(fresh.expiresAt());

@@ -89,18 +89,7 @@ class FaultMixTest {
         }
     }
 
-    // --- the budgets (routes/errors.yaml, application.properties) and which fault fits where ---
-
-    private static final Map<Fault, List<Endpoint>> WHERE = Map.of(
-            Fault.TOKEN_200, List.of(Endpoint.SESSION, Endpoint.UPLOAD, Endpoint.PROMPT, Endpoint.STATE, Endpoint.EXPORT, Endpoint.STATUS),
-            Fault.TOKEN_401, List.of(Endpoint.SESSION, Endpoint.UPLOAD, Endpoint.PROMPT, Endpoint.STATE, Endpoint.EXPORT, Endpoint.STATUS),
-            Fault.SESSION_LOST, List.of(Endpoint.UPLOAD, Endpoint.PROMPT, Endpoint.STATE, Endpoint.EXPORT, Endpoint.STATUS),
-            Fault.RATE_LIMIT_AFTER, List.of(Endpoint.values()),
-            Fault.RATE_LIMIT, List.of(Endpoint.values()),
-            Fault.SERVER_ERROR, List.of(Endpoint.values()),
-            Fault.RESET, List.of(Endpoint.TOKEN, Endpoint.SESSION, Endpoint.UPLOAD, Endpoint.STATE, Endpoint.EXPORT, Endpoint.STATUS, Endpoint.DOWNLOAD),
-            Fault.STREAM_DROP, List.of(Endpoint.PROMPT),
-            Fault.RENDER_FAILED, List.of(Endpoint.STATUS));
+    // --- the budgets (routes/errors.yaml, application.properties) ---
 
     /** The kind of budget a fault spends, and the budget: 3 tokens in a row, 2 sessions, 5 rate limits, 4 transient. */
     private static int budget(Fault f) {
@@ -133,7 +122,7 @@ class FaultMixTest {
 
     @Provide
     Arbitrary<List<Injection>> withinBudgets() {
-        Arbitrary<Injection> one = Arbitraries.of(Fault.values()).flatMap(f -> Arbitraries.of(WHERE.get(f)).flatMap(at ->
+        Arbitrary<Injection> one = Arbitraries.of(Fault.values()).flatMap(f -> Arbitraries.of(f.places()).flatMap(at ->
                 Arbitraries.integers().between(0, CALLS.get(at)).map(nth -> new Injection(at, nth, f))));
         // Within the budgets even if every fault of a kind lands on one step; a stream drop and a failed render once.
         return one.list().ofMinSize(1).ofMaxSize(8).uniqueElements(i -> i.at() + "#" + i.nth()).filter(s -> {
@@ -165,7 +154,7 @@ class FaultMixTest {
     Arbitrary<Tuple.Tuple2<Fault, Endpoint>> onePlace() {
         List<Tuple.Tuple2<Fault, Endpoint>> all = new ArrayList<>();
         for (Fault f : List.of(Fault.TOKEN_200, Fault.TOKEN_401, Fault.SESSION_LOST, Fault.RATE_LIMIT_AFTER, Fault.SERVER_ERROR, Fault.RESET)) {
-            WHERE.get(f).stream().filter(at -> at != Endpoint.TOKEN && at != Endpoint.DOWNLOAD)
+            f.places().stream().filter(at -> at != Endpoint.TOKEN && at != Endpoint.DOWNLOAD)
                     .filter(at -> !(kind(f).equals("1001") && at == Endpoint.PROMPT)).forEach(at -> all.add(Tuple.of(f, at)));
         }
         return Arbitraries.of(all);

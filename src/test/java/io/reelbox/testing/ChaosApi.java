@@ -43,6 +43,20 @@ public final class ChaosApi implements AutoCloseable {
         Fault(String what) {
             this.what = what;
         }
+
+        /** The endpoints where this fault can happen. */
+        public List<Endpoint> places() {
+            List<Endpoint> session = List.of(Endpoint.UPLOAD, Endpoint.PROMPT, Endpoint.STATE, Endpoint.EXPORT, Endpoint.STATUS);
+            return switch (this) {
+                case TOKEN_200, TOKEN_401 -> List.of(Endpoint.SESSION, Endpoint.UPLOAD, Endpoint.PROMPT, Endpoint.STATE, Endpoint.EXPORT, Endpoint.STATUS);
+                case SESSION_LOST -> session;
+                case RATE_LIMIT_AFTER, RATE_LIMIT, SERVER_ERROR -> List.of(Endpoint.values());
+                // A reset of the prompt after it was sent is a dropped stream (STREAM_DROP), which the agent did get.
+                case RESET -> List.of(Endpoint.TOKEN, Endpoint.SESSION, Endpoint.UPLOAD, Endpoint.STATE, Endpoint.EXPORT, Endpoint.STATUS, Endpoint.DOWNLOAD);
+                case STREAM_DROP -> List.of(Endpoint.PROMPT);
+                case RENDER_FAILED -> List.of(Endpoint.STATUS);
+            };
+        }
     }
 
     /** The {@code nth} call (from 0) to {@code at} gets {@code fault}. */
@@ -59,6 +73,10 @@ public final class ChaosApi implements AutoCloseable {
     private final long renderMillis;
     private List<Injection> schedule = List.of();
     private int tokenLifetime;
+    private java.util.Random chaos;
+    private double chaosRate;
+    private long promptMillis;
+    private long uploadMillis;
     private final Map<Endpoint, Integer> calls = new EnumMap<>(Endpoint.class);
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
     private final Map<String, Integer> tokenUses = new HashMap<>();
@@ -101,6 +119,26 @@ public final class ChaosApi implements AutoCloseable {
         tokensExpired = 0;
         sessionsOpened = 0;
         tokenUses.replaceAll((t, n) -> 0);
+    }
+
+    /**
+     * Besides the schedule, each call gets a fault that fits its endpoint with probability {@code rate} (seeded), and
+     * prompts and uploads take time as a real API's do: a soak, not a property.
+     */
+    public synchronized void chaos(double rate, long seed, long promptMillis, long uploadMillis) {
+        this.chaos = new java.util.Random(seed);
+        this.chaosRate = rate;
+        this.promptMillis = promptMillis;
+        this.uploadMillis = uploadMillis;
+    }
+
+    /** Faults injected by kind. */
+    public synchronized Map<Fault, Integer> injected() {
+        return new EnumMap<>(injected);
+    }
+
+    public synchronized int prompts() {
+        return promptsPerSession.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     public synchronized int injected(Fault f) {
@@ -152,6 +190,12 @@ public final class ChaosApi implements AutoCloseable {
                 log.add(at + " #" + nth + ": " + i.fault().what);
                 return inject(i.fault(), token, at, path, req);
             }
+        }
+        if (chaos != null && chaos.nextDouble() < chaosRate) {
+            List<Fault> fit = java.util.Arrays.stream(Fault.values()).filter(f -> f.places().contains(at)).toList();
+            Fault f = fit.get(chaos.nextInt(fit.size()));
+            injected.merge(f, 1, Integer::sum);
+            return inject(f, token, at, path, req);
         }
         if (at != Endpoint.TOKEN && !(at == Endpoint.DOWNLOAD && path.startsWith("/files/"))) {
             Integer uses = token == null ? null : tokenUses.get(token);
@@ -229,7 +273,8 @@ public final class ChaosApi implements AutoCloseable {
                 return NemoStub.ok("{\"task_id\":\"task_" + id + "\",\"session_id\":\"" + id + "\"}");
             }
             case UPLOAD -> {
-                return NemoStub.ok("{\"files\":[{\"filename\":\"a.mp4\",\"file_type\":\"video\",\"cdn_url\":\"https://cdn/a.mp4\",\"width\":640,\"height\":360}],\"session_state_applied\":true}");
+                return NemoStub.ok("{\"files\":[{\"filename\":\"a.mp4\",\"file_type\":\"video\",\"cdn_url\":\"https://cdn/a.mp4\",\"width\":640,\"height\":360}],\"session_state_applied\":true}")
+                        .withFixedDelay((int) uploadMillis);
             }
             case STATE -> {
                 return promptsPerSession.containsKey(session) ? NemoStub.ok("{\"state\":{\"draft\":" + NemoStub.DRAFT + "}}")
@@ -237,7 +282,8 @@ public final class ChaosApi implements AutoCloseable {
             }
             case PROMPT -> {
                 promptsPerSession.merge(session, 1, Integer::sum);
-                return NemoStub.sse(NemoStub.adkToolCall(), NemoStub.adkToolResult(), "", NemoStub.adkText("Done: 3 tracks, 10 s."));
+                return NemoStub.sse(NemoStub.adkToolCall(), NemoStub.adkToolResult(), "", NemoStub.adkText("Done: 3 tracks, 10 s."))
+                        .withFixedDelay((int) promptMillis);
             }
             case EXPORT -> {
                 String id = body(req).path("id").asText();
