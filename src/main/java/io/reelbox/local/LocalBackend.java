@@ -86,6 +86,7 @@ public final class LocalBackend implements AutoCloseable {
     private final Map<String, Path> links = new ConcurrentHashMap<>();
     private final Map<String, String> renderLinks = new ConcurrentHashMap<>();
     private final Planner planner = new Planner();
+    private final io.reelbox.local.analysis.MusicAnalysis analysis = new io.reelbox.local.analysis.MusicAnalysis();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> drafts = new ConcurrentHashMap<>();
@@ -380,7 +381,7 @@ public final class LocalBackend implements AutoCloseable {
 
     private MediaInfo probe(HttpExchange ex, String id, Path file, MediaKind kind) throws IOException {
         try {
-            return MediaInfo.probe(config.ffmpeg(), id, file, kind);
+            return analysis.analyse(config.ffmpeg(), MediaInfo.probe(config.ffmpeg(), id, file, kind));
         } catch (IOException e) {
             Files.deleteIfExists(file);
             send(ex, 200, error(4001, e.getMessage()));

@@ -7,19 +7,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.analysis.Beats;
 
 /**
  * What the planner needs to know about an uploaded file, read from {@code ffmpeg -i}: its kind, duration, picture
  * size as displayed and frame rate, whether it has sound, and the clockwise rotation a player applies (phones record
  * portrait video as landscape pixels plus a 90° flag, and portrait photos with an EXIF orientation). Stills report no
- * duration.
+ * duration. Music also carries its beats once analysed ({@code null} before, {@link Beats#failed()} when the analysis
+ * could not run).
  */
 public record MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height,
-                        double fps, boolean hasAudio, int rotation) {
+                        double fps, boolean hasAudio, int rotation, Beats beats) {
+
+    public MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height, double fps,
+                     boolean hasAudio, int rotation) {
+        this(id, file, category, duration, width, height, fps, hasAudio, rotation, null);
+    }
 
     public MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height, double fps,
                      boolean hasAudio) {
         this(id, file, category, duration, width, height, fps, hasAudio, 0);
+    }
+
+    public MediaInfo withBeats(Beats beats) {
+        return new MediaInfo(id, file, category, duration, width, height, fps, hasAudio, rotation, beats);
     }
 
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d+):(\\d+(?:\\.\\d+)?)");

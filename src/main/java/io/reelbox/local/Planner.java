@@ -155,6 +155,13 @@ public final class Planner {
                         + "so each photo shows %.1f s", secs(stillEach), secs(target), stills, shown / (double) FPS));
             }
         }
+        MediaInfo music = audios.isEmpty() || r.noMusic() ? null : audios.get(0);
+        boolean[] still = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            still[i] = visuals.get(i).isStill();
+        }
+        BeatCuts.Timing timing = BeatCuts.of(r.evenTiming(), music, still, natural, d, tt, totalFrames, minSeg);
+        System.arraycopy(timing.d(), 0, d, 0, n);
         Frame frame = frame(r, visuals);
         String fill = r.fill() != null ? r.fill() : "blur";
 
@@ -180,7 +187,6 @@ public final class Planner {
             }
             start += d[i] - tt;
         }
-        MediaInfo music = audios.isEmpty() || r.noMusic() ? null : audios.get(0);
         int volume = r.musicVolume() != null ? r.musicVolume() : DEFAULT_MUSIC_VOLUME;
         if (music != null) {
             int fade = Math.min((int) (MUSIC_FADE * FPS), totalFrames / 2);
@@ -206,7 +212,7 @@ public final class Planner {
             meta.put("title", r.title());
         }
         r.unsupported().forEach(u -> notDone.add(u + " (not something I can do locally)"));
-        Reply reply = new Reply(r, frame, fill, visuals, music, volume, d, tt, cutsBecause, totalFrames, titleSeconds);
+        Reply reply = new Reply(r, frame, fill, visuals, music, volume, d, tt, cutsBecause, totalFrames, titleSeconds, timing.says());
         return new Plan(draft, reply.text(notDone, changed));
     }
 
@@ -243,7 +249,7 @@ public final class Planner {
 
     /** The agent's words: what the plan is, then what it could not do and what it changed. */
     private record Reply(Request r, Frame frame, String fill, List<MediaInfo> visuals, MediaInfo music, int volume, int[] d, int tt,
-                         String cutsBecause, int total, double titleSeconds) {
+                         String cutsBecause, int total, double titleSeconds, String beat) {
 
         String text(List<String> notDone, List<String> changed) {
             long stills = visuals.stream().filter(MediaInfo::isStill).count();
@@ -277,6 +283,7 @@ public final class Planner {
                 sb.append(String.format(Locale.ROOT, "Each photo shows for about %.1f s%s. ", firstStill(d, visuals) / (double) FPS,
                         r.zoom() ? " with a slow zoom" : ""));
             }
+            sb.append(beat);
             if (clips > 0) {
                 sb.append(clips == 1 ? (r.mute() ? "The clip's own sound is muted. " : "The clip keeps its own sound. ")
                         : (r.mute() ? "The clips' own sound is muted. " : "The clips keep their own sound. "));

@@ -112,6 +112,19 @@ public final class Probe {
         return rgb;
     }
 
+    /** Every frame of the video as RGB bytes, scaled to {@code w}x{@code h}, in order. */
+    public static List<byte[]> frames(Path file, int w, int h) throws IOException {
+        Process p = ffmpeg().start(List.of("-loglevel", "error", "-i", file.toString(), "-vf", "scale=" + w + ":" + h,
+                "-f", "rawvideo", "-pix_fmt", "rgb24", "-"), null);
+        p.getErrorStream().close();
+        byte[] all = p.getInputStream().readAllBytes();
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i + w * h * 3 <= all.length; i += w * h * 3) {
+            frames.add(java.util.Arrays.copyOfRange(all, i, i + w * h * 3));
+        }
+        return frames;
+    }
+
     /** Share of pixels in {@code rgb} brighter than 200 on every channel (white title text on a dark picture). */
     public static double whiteShare(byte[] rgb) {
         int white = 0;

@@ -42,7 +42,7 @@ public final class BeatTracker {
         }
         double periodic = ac[0] <= 0 || trough == Double.MAX_VALUE ? 0 : Math.max(0, (interpolate(ac, period) - trough) / ac[0]);
         List<Double> frames = dynamicProgramme(env, period);
-        double[] beats = frames.stream().mapToDouble(f -> refine(env, f) / fps).toArray();
+        double[] beats = frames.stream().mapToDouble(f -> refine(env, f) / fps + onsets.latency()).toArray();
         if (beats.length < 2) {
             return Beats.none(0);
         }

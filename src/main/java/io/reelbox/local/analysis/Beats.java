@@ -18,6 +18,15 @@ public record Beats(double bpm, double[] beats, double[] downbeats, double clari
         return new Beats(0, new double[0], new double[0], clarity);
     }
 
+    /** The analysis could not run (the sound would not decode): the plan falls back to even timing and says why. */
+    public static Beats failed() {
+        return new Beats(0, new double[0], new double[0], -1);
+    }
+
+    public boolean isFailed() {
+        return clarity < 0;
+    }
+
     public boolean clear() {
         return clarity >= CLEAR && beats.length >= 4;
     }

@@ -268,6 +268,7 @@ public final class PromptReader {
         }
         boolean mute = find(text, c.mute, recognised);
         boolean noMusic = find(text, c.noMusic, recognised);
+        boolean evenTiming = find(text, c.evenTiming, recognised);
 
         String title = title(text, c, nouns, recognised);
         boolean titleNamed = nouns.stream().anyMatch(n -> n.concept().equals("title") && !negated(text, n));
@@ -284,12 +285,12 @@ public final class PromptReader {
 
         Double videoSeconds = bound.get("video");
         boolean anything = videoSeconds != null || shortSide != null || aspect != null || transitions != null || volume != null
-                || noMusic || title != null || mute || zoom || fill != null || !bound.isEmpty();
+                || noMusic || title != null || mute || zoom || evenTiming || fill != null || !bound.isEmpty();
         boolean understood = detected.understood() && (anything || !detected.guessed());
         List<String> notUnderstood = understood ? List.of() : unread(text, recognised);
         String language = detected.understood() ? (understood ? detected.name() : "a language I do not know") : detected.name();
         return new Request(videoSeconds, shortSide, aspect, transitions, kind, transitionSeconds, volume, noMusic, title,
-                bound.get("title"), mute, zoom, fill, bound.get("still"), titleWithoutText, List.copyOf(unsupported),
+                bound.get("title"), mute, zoom, evenTiming, fill, bound.get("still"), titleWithoutText, List.copyOf(unsupported),
                 List.copyOf(new LinkedHashSet<>(adjustments)), language, understood, notUnderstood);
     }
 
@@ -613,6 +614,7 @@ public final class PromptReader {
         Pattern noMusic;
         Pattern zoom;
         Pattern noZoom;
+        Pattern evenTiming;
         Map<String, Pattern> fill = new LinkedHashMap<>();
         Pattern quiet;
         Pattern loud;
@@ -684,6 +686,7 @@ public final class PromptReader {
         c.noMusic = pattern(langs, Language::noMusic);
         c.zoom = pattern(langs, Language::zoom);
         c.noZoom = pattern(langs, Language::noZoom);
+        c.evenTiming = pattern(langs, Language::evenTiming);
         for (String f : List.of("crop", "black", "blur")) {
             c.fill.put(f, pattern(langs, l -> l.fill().get(f)));
         }

@@ -76,11 +76,29 @@ class BeatTrackerTest {
         }
         Beats b = analyse(file);
         double f = Tracks.fMeasure(t.beats(), b.beats(), 0.07);
-        TABLE.add(String.format("%s%s %d %.2f %.3f clarity %.2f", kind, via == null ? "" : " (" + via + ")", bpm, b.bpm(), f, b.clarity()));
+        double bias = bias(t.beats(), b.beats());
+        assertTrue(Math.abs(bias) <= 0.015, kind + " at " + bpm + ": beats are " + Math.round(bias * 1000) + " ms off on average");
+        TABLE.add(String.format("%s%s %d %.2f %.3f clarity %.2f bias %+.0f ms", kind, via == null ? "" : " (" + via + ")", bpm, b.bpm(), f,
+                b.clarity(), bias(t.beats(), b.beats()) * 1000));
         assertTrue(f >= 0.95, kind + " at " + bpm + " BPM: F " + f + ", found " + b.bpm() + " BPM");
         assertEquals(bpm, b.bpm(), bpm * 0.02, kind + " tempo");
         assertTrue(b.clear(), kind + " at " + bpm + ": clarity " + b.clarity());
         return b;
+    }
+
+    /** The mean signed distance from each found beat to the nearest true one (positive: late). */
+    static double bias(double[] truth, double[] found) {
+        double sum = 0;
+        for (double f : found) {
+            double best = Double.MAX_VALUE;
+            for (double t : truth) {
+                if (Math.abs(f - t) < Math.abs(best)) {
+                    best = f - t;
+                }
+            }
+            sum += best;
+        }
+        return found.length == 0 ? 0 : sum / found.length;
     }
 
     static Beats analyse(Path file) throws Exception {
