@@ -8,13 +8,20 @@ import io.reelbox.local.analysis.Beats;
  * Puts a plan's cuts on the music's beat: each hard cut's first frame, or each transition's middle, moves to the beat
  * nearest where even timing put it (to a bar's first beat when the segments are a bar or longer), within what the
  * segments allow: none shorter than the shortest a plan shows, no clip past its own end, the video exactly as long.
- * Photo durations so become whole beats. When the music has no clear beat, or the cuts cannot all fit, the timing
- * stays even and the reply says why.
+ * Photo durations so become whole beats. The music starts as far in as puts a bar's first beat at the video's end, so
+ * its fade-out ends on a bar. When the music has no clear beat, or the cuts cannot all fit, the timing stays even and
+ * the reply says why.
  */
 final class BeatCuts {
 
-    /** The segment lengths to use (frames) and what the reply says about them (empty: nothing to say). */
-    record Timing(int[] d, String says) {
+    /**
+     * The segment lengths to use (frames), where the music starts (seconds into it), and what the reply says about
+     * them (empty: nothing to say).
+     */
+    record Timing(int[] d, double musicIn, String says) {
+        Timing(int[] d, String says) {
+            this(d, 0, says);
+        }
     }
 
     private BeatCuts() {
@@ -38,12 +45,30 @@ final class BeatCuts {
         if (music.duration() * Planner.FPS < total) {
             return new Timing(d, name + " is shorter than the video and loops, so the cuts are evenly timed. ");
         }
-        int[] aligned = align(beats, still, natural, d, tt, total, minSeg);
+        double in = barAtTheEnd(beats, total / (double) Planner.FPS, music.duration());
+        int[] aligned = align(shifted(beats, in), still, natural, d, tt, total, minSeg);
         if (aligned == null) {
             return new Timing(d, "The cuts could not all fall on the beat of " + name + " within these lengths, so they are evenly timed. ");
         }
-        return new Timing(aligned, String.format(Locale.ROOT, "%s on the beat of %s (%.0f BPM). ",
-                tt > 0 ? "Each transition peaks" : "Every cut falls", name, beats.bpm()));
+        return new Timing(aligned, in, String.format(Locale.ROOT, "%s on the beat of %s (%.0f BPM)%s. ",
+                tt > 0 ? "Each transition peaks" : "Every cut falls", name, beats.bpm(),
+                in > 0 ? String.format(Locale.ROOT, ", which starts %.1f s in so that its fade ends on a bar", in) : ""));
+    }
+
+    /** How far into the music to start so that a bar begins where the video ends; 0 when the music is too short for it. */
+    private static double barAtTheEnd(Beats beats, double end, double musicSeconds) {
+        for (double bar : beats.downbeats()) {
+            if (bar >= end) {
+                return bar <= musicSeconds - 0.05 ? bar - end : 0;
+            }
+        }
+        return 0;
+    }
+
+    /** The beats as the video hears them when the music starts {@code in} seconds in. */
+    private static Beats shifted(Beats beats, double in) {
+        return new Beats(beats.bpm(), java.util.Arrays.stream(beats.beats()).map(b -> b - in).filter(b -> b >= 0).toArray(),
+                java.util.Arrays.stream(beats.downbeats()).map(b -> b - in).filter(b -> b >= 0).toArray(), beats.clarity());
     }
 
     /** The new segment lengths, or null when some cut finds no beat within its bounds. */

@@ -191,7 +191,7 @@ public final class Planner {
         if (music != null) {
             int fade = Math.min((int) (MUSIC_FADE * FPS), totalFrames / 2);
             tracks.addObject().put("tt", 1).putArray("sg").addObject().put("src", music.id()).put("st", 0).put("d", ms(totalFrames))
-                    .put("in", 0).put("v", volume / 100.0).put("fo", ms(fade))
+                    .put("in", Math.round(timing.musicIn() * 1000)).put("v", volume / 100.0).put("fo", ms(fade))
                     .put("loop", music.duration() * FPS < totalFrames);
         } else if (r.musicVolume() != null && !r.noMusic()) {
             notDone.add("music at " + r.musicVolume() + "%: this session has no audio file to play");

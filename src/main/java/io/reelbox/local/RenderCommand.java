@@ -179,6 +179,10 @@ public final class RenderCommand {
             if (sg.path("loop").asBoolean(false)) {
                 args.addAll(List.of("-stream_loop", "-1"));
             }
+            if (sg.path("in").asLong(0) > 0) {
+                // Music that starts part way in (its fade then ends on a bar): input seeking is sample-exact for audio.
+                args.addAll(List.of("-ss", secs(sg.path("in").asLong(0) / 1000.0)));
+            }
             args.addAll(List.of("-i", src.toString()));
             long samples = total * 48000L / fps;
             double fadeOut = sg.path("fo").asLong(0) / 1000.0;
