@@ -246,11 +246,13 @@ class PlannerTest {
     }
 
     @Test
-    void aLanguageItDoesNotKnowGetsTheDefaultsAndAListOfUnreadWords() {
+    void aLanguageItDoesNotKnowGetsItsLengthTheDefaultsAndAListOfUnreadWords() {
         Planner.Plan p = planner.plan("fai un video di 30 secondi con transizioni", "it", fiveStillsAndMusic());
-        assertEquals(20_000 - 4 * 1000 + 0, p.draft().path("d").asLong() - 0, "the default: 4 s per photo less the overlaps");
-        assertTrue(p.reply().contains("I do not understand Italian yet"), p.reply());
-        assertTrue(p.reply().contains("words I could not read: fai, un, video, di, secondi, con, transizioni"), p.reply());
+        assertEquals(30_000, p.draft().path("d").asLong(), "digits with a unit are read in any language");
+        assertTrue(p.reply().contains("I do not understand Italian yet, so everything else is my default"), p.reply());
+        assertTrue(p.reply().contains("words I could not read: fai, un, video, di, con, transizioni"), p.reply());
+        Planner.Plan none = planner.plan("fai un video con transizioni", "it", fiveStillsAndMusic());
+        assertEquals(20_000 - 4 * 1000, none.draft().path("d").asLong(), "no length: the default, 4 s per photo less the overlaps");
         Planner.Plan russian = planner.plan("сделай видео на 30 секунд", null, fiveStillsAndMusic());
         assertTrue(russian.reply().contains("I do not understand Russian"), russian.reply());
     }

@@ -113,6 +113,7 @@ class PromptTableTest {
                 () -> assertEquals(row.number("tlen"), r.titleSeconds(), "title length"),
                 () -> assertEquals(row.has("mute"), r.mute(), "mute"),
                 () -> assertEquals(row.has("zoom"), r.zoom(), "zoom"),
+                () -> assertEquals(row.has("even"), r.evenTiming(), "even timing"),
                 () -> assertEquals(row.get("fill"), r.fill(), "fill"),
                 () -> assertEquals(row.number("each"), r.stillSeconds(), "seconds per photo"),
                 () -> assertEquals(row.has("conflict"), !r.adjustments().isEmpty(), "contradictions " + r.adjustments()),

@@ -284,6 +284,9 @@ public final class PromptReader {
         }
 
         Double videoSeconds = bound.get("video");
+        if (videoSeconds == null && !detected.understood()) {
+            videoSeconds = anyLanguageLength(text, recognised);
+        }
         boolean anything = videoSeconds != null || shortSide != null || aspect != null || transitions != null || volume != null
                 || noMusic || title != null || mute || zoom || evenTiming || fill != null || !bound.isEmpty();
         boolean understood = detected.understood() && (anything || !detected.guessed());
@@ -472,6 +475,26 @@ public final class PromptReader {
         }
         return List.copyOf(words);
     }
+
+    /**
+     * Digits with a unit, in a language the planner does not read: "30 segundos", "20 secondi", "45 seconden",
+     * "30 секунд", "30초", "2 minutos". The unit is recognised by the stems most languages share (sec, seg, sek, min)
+     * and a few scripts' own; the reply still says the rest was not read.
+     */
+    private static Double anyLanguageLength(String text, List<Span> recognised) {
+        Matcher m = ANY_LENGTH.matcher(text);
+        if (!m.find()) {
+            return null;
+        }
+        recognised.add(new Span("video", m.start(), m.end(), false));
+        double v = Double.parseDouble(m.group(1).replace(',', '.'));
+        double seconds = m.group("min") != null ? v * 60 : v;
+        return seconds > 0 && seconds <= 3600 ? seconds : null;
+    }
+
+    private static final Pattern ANY_LENGTH = Pattern.compile("(?<![\\p{L}\\p{N}])(\\d+(?:[.,]\\d+)?)\\s*-?\\s*(?:(?<min>min\\p{L}*|мин\\p{L}*|dakika\\p{L}*|분)"
+            + "|(?<sec>sec\\p{L}*|seg\\p{L}*|sek\\p{L}*|s|сек\\p{L}*|saniye\\p{L}*|초))(?!\\p{L})",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     // ---- lengths ------------------------------------------------------------------------------------------------
 
