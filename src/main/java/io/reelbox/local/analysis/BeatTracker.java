@@ -11,14 +11,8 @@ import java.util.List;
  */
 public final class BeatTracker {
 
-    private static final double MIN_BPM = 40;
-    private static final double MAX_BPM = 220;
     /** Ellis's tightness: how hard the path resists a beat interval off the tempo. */
     private static final double TIGHTNESS = 100;
-    /** Off-beat energy this close to the beat's own means the pulse is twice as fast (a click on every beat). */
-    private static final double DOUBLE_IF_OFFBEAT = 0.7;
-    /** Every other pulse this much weaker means those are off-beats (eighth-note hi-hats): the beat is twice as slow. */
-    private static final double HALVE_IF_OFFBEAT = 0.35;
     /** A beat's onset, in dB of rise summed over the bands, that counts as a clear one: a drum hit or a strum. */
     private static final double SOUND_RISE = 30;
 
@@ -28,19 +22,19 @@ public final class BeatTracker {
         if (env.length < fps * 3) {
             return Beats.none(0);
         }
-        double[] ac = autocorrelation(env, (int) Math.ceil(fps * 60 / MIN_BPM) + 2);
-        double period = period(ac, fps);
+        double[] ac = Tempo.autocorrelation(env, (int) Math.ceil(fps * 60 / Tempo.MIN_BPM) + 2);
+        double period = Tempo.period(ac, fps);
         if (period <= 0) {
             return Beats.none(0);
         }
-        period = octave(env, normalised(onsets.accent()), period, fps);
+        period = Tempo.octave(env, normalised(onsets.accent()), period, fps);
         // How far the sound's self-similarity rises again at the beat after its lowest point within the beat: a pulse
         // has a trough between its peaks, a slow swell (whose autocorrelation falls steadily) and speech have none.
         double trough = Double.MAX_VALUE;
         for (int lag = (int) Math.ceil(period / 8); lag < period && lag < ac.length; lag++) {
             trough = Math.min(trough, ac[lag]);
         }
-        double periodic = ac[0] <= 0 || trough == Double.MAX_VALUE ? 0 : Math.max(0, (interpolate(ac, period) - trough) / ac[0]);
+        double periodic = ac[0] <= 0 || trough == Double.MAX_VALUE ? 0 : Math.max(0, (Tempo.interpolate(ac, period) - trough) / ac[0]);
         List<Double> frames = dynamicProgramme(env, period);
         double[] beats = frames.stream().mapToDouble(f -> refine(env, f) / fps + onsets.latency()).toArray();
         if (beats.length < 2) {
@@ -50,89 +44,9 @@ public final class BeatTracker {
         // And the beats must stand out: onsets on them several times the envelope's mean, and real rises of sound
         // (dB summed over the bands), not a swell's fraction of a dB that the normalisation blew up.
         double[] raw = onsets.all();
-        double rise = median(frames.stream().mapToDouble(f -> peakNear(raw, f, 1)).toArray());
+        double rise = median(frames.stream().mapToDouble(f -> Tempo.peakNear(raw, f, 1)).toArray());
         double clarity = Math.min(periodic, Math.min(Math.max(0, (standOut(env, frames) - 1) / 4), rise / SOUND_RISE));
         return new Beats(bpm, beats, downbeats(beats, onsets.low(), fps), clarity);
-    }
-
-    /** The lag (in frames, between frames) of the autocorrelation's best peak under the tempo prior. */
-    private static double period(double[] ac, double fps) {
-        int lo = (int) Math.floor(fps * 60 / MAX_BPM);
-        int hi = Math.min(ac.length - 2, (int) Math.ceil(fps * 60 / MIN_BPM));
-        int best = -1;
-        double bestScore = 0;
-        for (int lag = Math.max(1, lo); lag <= hi; lag++) {
-            if (ac[lag] > ac[lag - 1] && ac[lag] >= ac[lag + 1]) {
-                double bpm = 60 * fps / lag;
-                double prior = Math.exp(-0.5 * Math.pow(Math.log(bpm / 120) / Math.log(2), 2));
-                double score = ac[lag] * prior;
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = lag;
-                }
-            }
-        }
-        if (best < 0) {
-            return -1;
-        }
-        double a = ac[best - 1];
-        double b = ac[best];
-        double c = ac[best + 1];
-        double denominator = a - 2 * b + c;
-        return denominator == 0 ? best : best + 0.5 * (a - c) / denominator;
-    }
-
-    /**
-     * Half the period when the off-beats carry nearly as many onsets as the beats (a click on every beat); twice the
-     * period when every other pulse is much softer in amplitude (eighth-note hi-hats between kicks and snares). Only
-     * within the tempo range.
-     */
-    private static double octave(double[] env, double[] accent, double period, double fps) {
-        while (60 * fps / (period / 2) <= MAX_BPM - 20 && offBeatShare(env, period) >= DOUBLE_IF_OFFBEAT) {
-            period /= 2;
-        }
-        while (60 * fps / (period * 2) >= MIN_BPM + 20 && offBeatShare(accent, period * 2) < HALVE_IF_OFFBEAT) {
-            period *= 2;
-        }
-        return period;
-    }
-
-    /** The onset strength half-way between pulses of {@code period}, as a share of the strength on them. */
-    private static double offBeatShare(double[] env, double period) {
-        double on = 0;
-        double off = 0;
-        for (double t = bestPhase(env, period); t + period / 2 < env.length; t += period) {
-            on += peakNear(env, t, period / 16);
-            off += peakNear(env, t + period / 2, period / 16);
-        }
-        return on <= 0 ? 1 : off / on;
-    }
-
-    /** Where in the period the onsets fall: the offset (in frames) whose pulse train meets the most onset strength. */
-    private static double bestPhase(double[] env, double period) {
-        double best = 0;
-        double bestSum = -1;
-        for (double shift = 0; shift < period; shift += period / 16) {
-            double sum = 0;
-            for (double t = shift; t < env.length; t += period) {
-                sum += peakNear(env, t, period / 16);
-            }
-            if (sum > bestSum) {
-                bestSum = sum;
-                best = shift;
-            }
-        }
-        return best;
-    }
-
-    private static double peakNear(double[] env, double t, double radius) {
-        double max = 0;
-        for (int i = (int) Math.floor(t - radius); i <= (int) Math.ceil(t + radius); i++) {
-            if (i >= 0 && i < env.length) {
-                max = Math.max(max, env[i]);
-            }
-        }
-        return max;
     }
 
     /** Ellis's dynamic programme: for each frame, its onset plus the best previous beat about a period before. */
@@ -220,7 +134,7 @@ public final class BeatTracker {
     private static double[] downbeats(double[] beats, double[] low, double fps) {
         double[] strength = new double[4];
         for (int i = 0; i < beats.length; i++) {
-            strength[i % 4] += peakNear(low, beats[i] * fps, 2);
+            strength[i % 4] += Tempo.peakNear(low, beats[i] * fps, 2);
         }
         int phase = 0;
         for (int p = 1; p < 4; p++) {
@@ -245,7 +159,7 @@ public final class BeatTracker {
             mean += v;
         }
         mean /= env.length;
-        return mean <= 0 ? 0 : median(beats.stream().mapToDouble(b -> peakNear(env, b, 1)).toArray()) / mean;
+        return mean <= 0 ? 0 : median(beats.stream().mapToDouble(b -> Tempo.peakNear(env, b, 1)).toArray()) / mean;
     }
 
     private static double median(double[] values) {
@@ -290,29 +204,4 @@ public final class BeatTracker {
         return out;
     }
 
-    /** Autocorrelation of the mean-removed envelope, lags 0 to {@code maxLag}. */
-    private static double[] autocorrelation(double[] e, int maxLag) {
-        double mean = 0;
-        for (double v : e) {
-            mean += v;
-        }
-        mean /= e.length;
-        double[] ac = new double[Math.min(maxLag, e.length - 1) + 1];
-        for (int lag = 0; lag < ac.length; lag++) {
-            double s = 0;
-            for (int i = lag; i < e.length; i++) {
-                s += (e[i] - mean) * (e[i - lag] - mean);
-            }
-            ac[lag] = s / (e.length - lag);
-        }
-        return ac;
-    }
-
-    private static double interpolate(double[] a, double x) {
-        int i = (int) Math.floor(x);
-        if (i < 0 || i + 1 >= a.length) {
-            return 0;
-        }
-        return a[i] + (x - i) * (a[i + 1] - a[i]);
-    }
 }
