@@ -22,7 +22,7 @@ import io.reelbox.testing.ChildDaemon;
 import io.reelbox.testing.ClusterNodes;
 import io.reelbox.testing.Postgres;
 import io.reelbox.testing.Probe;
-import io.reelbox.testing.SessionStub;
+import io.reelbox.testing.ChaosApi;
 
 /**
  * BENCHMARKS.md, "Scaling out" (not in the default suite: {@code bench/cluster/run.sh}). In one run: 60 jobs on 1, 2
@@ -42,7 +42,7 @@ class ClusterScalingBench {
     void throughputOnOneTwoAndThreeNodesAndTakeoverLatency() throws Exception {
         Path still = Probe.still(root.resolve("still.jpg"), "testsrc2=s=640x360");
         Map<Integer, Double> seconds = new LinkedHashMap<>();
-        try (Postgres pg = Postgres.start(root.resolve("pg")); SessionStub api = new SessionStub(1000, 4000)) {
+        try (Postgres pg = Postgres.start(root.resolve("pg")); ChaosApi api = ChaosApi.paced(1000, 4000)) {
             for (int n = 1; n <= 3; n++) {
                 seconds.put(n, run(pg, api, still, n));
             }
@@ -56,7 +56,7 @@ class ClusterScalingBench {
         }
     }
 
-    private double run(Postgres pg, SessionStub api, Path still, int nodes) throws Exception {
+    private double run(Postgres pg, ChaosApi api, Path still, int nodes) throws Exception {
         Path dir = Files.createDirectories(root.resolve("run-" + nodes));
         String url = pg.newDatabase();
         List<ChildDaemon> daemons = new ArrayList<>();
@@ -77,7 +77,7 @@ class ClusterScalingBench {
         }
     }
 
-    private long[] takeover(Postgres pg, SessionStub api, Path still) throws Exception {
+    private long[] takeover(Postgres pg, ChaosApi api, Path still) throws Exception {
         Path dir = Files.createDirectories(root.resolve("takeover"));
         String url = pg.newDatabase();
         List<ChildDaemon> daemons = new ArrayList<>();
@@ -100,7 +100,7 @@ class ClusterScalingBench {
         }
     }
 
-    private static ChildDaemon node(Path dir, String url, SessionStub api, String name, String lease) throws Exception {
+    private static ChildDaemon node(Path dir, String url, ChaosApi api, String name, String lease) throws Exception {
         Map<String, String> props = ClusterNodes.props(dir, url, api.baseUrl(), name, lease, "1s", 3);
         props.put("reelbox.inbox.scan-interval", "500ms");
         return ChildDaemon.start(dir, props, name + ".log");

@@ -35,7 +35,7 @@ import io.reelbox.testing.ClusterNodes;
 import io.reelbox.testing.OpsClient;
 import io.reelbox.testing.Postgres;
 import io.reelbox.testing.Probe;
-import io.reelbox.testing.SessionStub;
+import io.reelbox.testing.ChaosApi;
 
 /**
  * Several daemons (child JVMs, each with its own work dir) on one inbox and one outbox, coordinated by a real
@@ -76,7 +76,7 @@ class ClusterTest {
         }
     }
 
-    private ChildDaemon node(String name, SessionStub api, String lease, String check, int concurrency) throws Exception {
+    private ChildDaemon node(String name, ChaosApi api, String lease, String check, int concurrency) throws Exception {
         Map<String, String> props = ClusterNodes.props(root, url, api.baseUrl(), name, lease, check, concurrency);
         props.put("reelbox.cluster.password", SECRET);
         props.put("reelbox.inbox.scan-interval", "300ms");
@@ -142,7 +142,7 @@ class ClusterTest {
     }
 
     /** Every job once: its inputs in .done/, one video and one report in the outbox, none twice, none failed. */
-    private void assertEachJobEndedExactlyOnce(List<String> names, SessionStub api) throws Exception {
+    private void assertEachJobEndedExactlyOnce(List<String> names, ChaosApi api) throws Exception {
         Set<String> expected = new TreeSet<>(names);
         assertEquals(expected, list(root.resolve("inbox/.done")), "each job's inputs in .done/ once");
         assertEquals(Set.of(), list(root.resolve("inbox/.failed")), () -> "no job failed: " + errors());
@@ -160,7 +160,7 @@ class ClusterTest {
         });
         assertEquals(expectedVideos, videos, "one video per job, none published twice");
         assertEquals(expectedReports, reports);
-        assertEquals(1, api.maxPromptsPerSession(), "no session ever got a second prompt: " + api.promptsPerSession);
+        assertEquals(1, api.maxPromptsPerSession(), "no session ever got a second prompt: " + api.log());
         assertEquals(names.size(), api.prompts(), "one prompt per job, over all nodes");
         for (ChildDaemon n : nodes) {
             assertFalse(Files.readString(n.log).contains(SECRET), "the database password never reaches a log");
@@ -209,7 +209,7 @@ class ClusterTest {
     @Test
     void sixtyJobsOnThreeNodesSurviveAKilledNode() throws Exception {
         url = pg.newDatabase();
-        try (SessionStub api = new SessionStub(400, 2500)) {
+        try (ChaosApi api = ChaosApi.paced(400, 2500)) {
             List<String> names = drop(60);
             long leaseMillis = 6000;
             long checkMillis = 1000;
@@ -237,7 +237,7 @@ class ClusterTest {
 
             awaitAllDone(names);
             assertEachJobEndedExactlyOnce(names, api);
-            assertTrue(api.exportsPerRender.values().stream().allMatch(n -> n.get() == 1), "a known render was polled, never exported again");
+            assertEquals(1, api.maxExportsPerRender(), "a known render was polled, never exported again");
             List<JsonNode> taken = reportsTakenOverFrom("node-1");
             assertTrue(taken.size() >= ids.size() - 1, "the reports of node-1's jobs name the takeover: " + taken.size() + " of " + ids);
             for (JsonNode report : taken) {
@@ -265,7 +265,7 @@ class ClusterTest {
     @Test
     void aDropClaimedByANodeThatDiedBeforeMovingItIsTakenByAnother() throws Exception {
         url = pg.newDatabase();
-        try (SessionStub api = new SessionStub(100, 500)) {
+        try (ChaosApi api = ChaosApi.paced(100, 500)) {
             node("node-a", api, "2s", "500ms", 2).stop();   // made the schema; gone
             List<String> names = drop(1);
             // What a node killed between its claim (a poll claims all its ready drops first) and the move leaves.
@@ -286,7 +286,7 @@ class ClusterTest {
     @Test
     void aPromptJournaledAsSentByANodeThatDiedBeforeSendingItGoesOnceToANewSession() throws Exception {
         url = pg.newDatabase();
-        try (SessionStub api = new SessionStub(100, 500)) {
+        try (ChaosApi api = ChaosApi.paced(100, 500)) {
             ChildDaemon b = node("node-b", api, "2s", "500ms", 2);
             // What a node killed between journaling its prompt as sent and sending it leaves: a session with the
             // media but no prompt, and a journal saying "sent". Its lease has run out.
@@ -298,6 +298,7 @@ class ClusterTest {
             io.reelbox.job.Job job = new io.reelbox.job.Job(new io.reelbox.inbox.ClaimedJob(id, "job1", true, work, work.resolve("job.yaml"),
                     List.of(Path.of("photo.jpg"), Path.of("job.yaml")), List.of(Path.of("photo.jpg")), spec, null));
             job.sessionId = "000000000000000000000000000999";
+            api.openSession(job.sessionId);
             job.taskId = "task_999";
             job.sessions = 1;
             job.mediaUploaded = true;
@@ -314,7 +315,7 @@ class ClusterTest {
             }
             awaitAllDone(List.of("job1"));
             assertEachJobEndedExactlyOnce(List.of("job1"), api);
-            assertEquals(null, api.promptsPerSession.get(job.sessionId), "never sent to the session it was journaled for");
+            assertEquals(0, api.prompts(job.sessionId), "never sent to the session it was journaled for");
             JsonNode report = JSON.readTree(root.resolve("outbox/job1.json").toFile());
             assertEquals(2, report.path("sessions_used").asInt(), report.toPrettyString());
             assertEquals("taken over from node-dead", report.path("nodes").get(1).path("how").asText());
@@ -325,7 +326,7 @@ class ClusterTest {
     @Test
     void aNodeFrozenPastItsLeasePublishesNothingWhenItWakes() throws Exception {
         url = pg.newDatabase();
-        try (SessionStub api = new SessionStub(200, 5000)) {
+        try (ChaosApi api = ChaosApi.paced(200, 5000)) {
             // node-b is up before node-a takes its jobs: a node's start outlasts a render, so starting it after the
             // renders began could find them finished. node-b holds 4 at most, so node-a finds jobs when it starts.
             node("node-b", api, "3s", "500ms", 4);
@@ -365,7 +366,7 @@ class ClusterTest {
     @Test
     void aTwentySecondDatabaseOutageLosesNothingAndDoesNothingTwice() throws Exception {
         url = pg.newDatabase();
-        try (SessionStub api = new SessionStub(300, 2500)) {
+        try (ChaosApi api = ChaosApi.paced(300, 2500)) {
             List<String> names = drop(16);
             ChildDaemon a = node("node-a", api, "4s", "500ms", 3);
             ChildDaemon b = node("node-b", api, "4s", "500ms", 3);

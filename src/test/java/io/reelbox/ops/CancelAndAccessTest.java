@@ -100,6 +100,12 @@ class CancelAndAccessTest extends DaemonTestBase {
         assertEquals(200, anonymous.get("/observe/health").statusCode());
         assertEquals(200, anonymous.get("/observe/health/live").statusCode());
         assertEquals(200, anonymous.withPassword("reelbox", PASSWORD).get("/api/jobs").statusCode());
+        // The browser guard stays in front of the password: browsers replay cached credentials to any page.
+        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(("reelbox:" + PASSWORD).getBytes());
+        io.reelbox.testing.RawHttp raw = new io.reelbox.testing.RawHttp(anonymous.base);
+        assertEquals(421, raw.get("/api/jobs", "Authorization", auth, "Host", "evil.example").status());
+        assertEquals(403, raw.send("POST", "/api/jobs/x/retry", new byte[0], "Authorization", auth, "Origin", "http://evil.example").status());
+        assertEquals(421, raw.get("/observe/health", "Host", "evil.example").status(), "health too, rebinding reads it otherwise");
     }
 
     @Test

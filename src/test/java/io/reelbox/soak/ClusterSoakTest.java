@@ -54,7 +54,8 @@ class ClusterSoakTest {
     void aThousandJobsOnThreeNodesThroughKillsFreezesAndDatabaseOutages() throws Exception {
         Random random = new Random(Long.getLong("soak.seed", 18));
         try (Postgres pg = Postgres.start(root.resolve("pg")); ChaosApi api = new ChaosApi(800)) {
-            api.chaos(FAULT_RATE, random.nextLong(), 300, 40);
+            api.chaos(FAULT_RATE, random.nextLong());
+            api.pace(300, 40);
             String url = pg.newDatabase();
             Path photo = Media.jpg(root.resolve("photo.jpg"));
             List<String> names = ClusterNodes.drop(root, photo, JOBS, "Soak");

@@ -23,8 +23,8 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
- * A strict, stateful NemoVideo API on loopback that injects faults on a schedule: the n-th call to an endpoint gets
- * the fault planned for it. Strict like the cloud: a token the API rejected stays rejected (and a token may be made
+ * A strict, stateful NemoVideo API on loopback that injects faults on a schedule (the n-th call to an endpoint gets
+ * the fault planned for it), or at random, or none at a real API's pace (the cluster tests). Strict like the cloud: a token the API rejected stays rejected (and a token may be made
  * to expire after a number of calls), a lost session stays lost, a prompt that reached a session puts a draft in its
  * state, and a render fails only when told. It counts what it did (faults injected, tokens issued, sessions opened,
  * prompts per session, renders accepted), so a test proves its faults happened and checks the client's behaviour.
@@ -83,6 +83,7 @@ public final class ChaosApi implements AutoCloseable {
     private final Set<String> liveSessions = new HashSet<>();
     private final Map<String, Integer> promptsPerSession = new HashMap<>();
     private final Map<String, Long> acceptedRenders = new HashMap<>();
+    private final Map<String, Integer> exportsPerRender = new HashMap<>();
     private final Set<String> failedRenders = new HashSet<>();
     private final List<String> log = new ArrayList<>();
     private int tokensIssued;
@@ -114,6 +115,7 @@ public final class ChaosApi implements AutoCloseable {
         injected.clear();
         promptsPerSession.clear();
         acceptedRenders.clear();
+        exportsPerRender.clear();
         log.clear();
         tokensIssued = 0;
         tokensExpired = 0;
@@ -121,15 +123,38 @@ public final class ChaosApi implements AutoCloseable {
         tokenUses.replaceAll((t, n) -> 0);
     }
 
-    /**
-     * Besides the schedule, each call gets a fault that fits its endpoint with probability {@code rate} (seeded), and
-     * prompts and uploads take time as a real API's do: a soak, not a property.
-     */
-    public synchronized void chaos(double rate, long seed, long promptMillis, long uploadMillis) {
-        this.chaos = new java.util.Random(seed);
-        this.chaosRate = rate;
+    /** An API at a real one's pace, with no fault: a prompt takes {@code promptMillis}, a render {@code renderMillis}. */
+    public static ChaosApi paced(long promptMillis, long renderMillis) {
+        ChaosApi api = new ChaosApi(renderMillis);
+        api.pace(promptMillis, 50);
+        return api;
+    }
+
+    /** Prompts and uploads take time, as a real API's do. */
+    public synchronized void pace(long promptMillis, long uploadMillis) {
         this.promptMillis = promptMillis;
         this.uploadMillis = uploadMillis;
+    }
+
+    /** Besides the schedule, each call gets a fault that fits its endpoint with probability {@code rate} (seeded). */
+    public synchronized void chaos(double rate, long seed) {
+        this.chaos = new java.util.Random(seed);
+        this.chaosRate = rate;
+    }
+
+    /** A session the API knows without anyone having opened it (what a node that died left behind). */
+    public synchronized void openSession(String id) {
+        liveSessions.add(id);
+    }
+
+    /** The prompts that reached {@code session}. */
+    public synchronized int prompts(String session) {
+        return promptsPerSession.getOrDefault(session, 0);
+    }
+
+    /** The most export calls any one render id got (a redelivered export repeats its id). */
+    public synchronized int maxExportsPerRender() {
+        return exportsPerRender.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** Faults injected by kind. */
@@ -288,6 +313,7 @@ public final class ChaosApi implements AutoCloseable {
             case EXPORT -> {
                 String id = body(req).path("id").asText();
                 acceptedRenders.putIfAbsent(id, System.currentTimeMillis());
+                exportsPerRender.merge(id, 1, Integer::sum);
                 return NemoStub.ok("{\"id\":\"" + id + "\",\"status\":\"pending\"}");
             }
             case STATUS -> {
