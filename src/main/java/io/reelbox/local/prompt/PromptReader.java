@@ -284,12 +284,15 @@ public final class PromptReader {
         }
 
         Double videoSeconds = bound.get("video");
-        if (videoSeconds == null && !detected.understood()) {
-            videoSeconds = anyLanguageLength(text, recognised);
-        }
         boolean anything = videoSeconds != null || shortSide != null || aspect != null || transitions != null || volume != null
                 || noMusic || title != null || mute || zoom || evenTiming || fill != null || !bound.isEmpty();
         boolean understood = detected.understood() && (anything || !detected.guessed());
+        if (videoSeconds == null && (!understood || !anything)) {
+            videoSeconds = anyLanguageLength(text, recognised);
+            // A length in digits, and nothing else read: the language was mistaken ("un montaggio di 2 minuti" looks
+            // Spanish, "en video på 40 sekunder" English), so the reply lists the unread words rather than claiming them.
+            understood &= videoSeconds == null;
+        }
         List<String> notUnderstood = understood ? List.of() : unread(text, recognised);
         String language = detected.understood() ? (understood ? detected.name() : "a language I do not know") : detected.name();
         return new Request(videoSeconds, shortSide, aspect, transitions, kind, transitionSeconds, volume, noMusic, title,
