@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-import org.slf4j.helpers.MarkerIgnoringBase;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 /** The checks alone: which Host names are answered, how Origin and Host are compared, and how often refusals are logged. */
 class BrowserGuardTest {
@@ -71,13 +74,17 @@ class BrowserGuardTest {
     @Test
     void refusalsAreLoggedAtMostOnceAMinuteWithTheCountInBetween() {
         AtomicLong now = new AtomicLong(1_000_000);
-        List<String> lines = new ArrayList<>();
-        RefusalLog log = new RefusalLog(new Recording(lines), "The server", now::get);
+        Logger logger = (Logger) LoggerFactory.getLogger("refusal-log-test");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        RefusalLog log = new RefusalLog(logger, "The server", now::get);
         Refusal r = guard.check(new BrowserGuard.Request("GET", "/api/jobs", "evil.example\u001b[31m", null, null)).orElseThrow();
         for (int i = 0; i < 100; i++) {
             log.refused("GET", "/api/jobs", r);
             now.addAndGet(1_000);
         }
+        List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertEquals(2, lines.size(), lines.toString());
         assertTrue(lines.get(1).contains("59 more refused"), lines.get(1));
         assertTrue(lines.get(0).contains("Host evil.example?[31m"), "control characters never reach the log: " + lines.get(0));
@@ -89,50 +96,5 @@ class BrowserGuardTest {
 
     private String refusedBy(String method, String path, String host, String origin, String site) {
         return check(method, path, host, origin, site).map(Refusal::check).orElse("passed");
-    }
-
-    /** A logger that keeps its WARN lines, formatted. */
-    private static final class Recording extends MarkerIgnoringBase {
-        private final List<String> lines;
-
-        Recording(List<String> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public void warn(String format, Object... args) {
-            lines.add(org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage());
-        }
-
-        // The rest is not used by RefusalLog.
-        @Override public boolean isTraceEnabled() { return false; }
-        @Override public void trace(String msg) { }
-        @Override public void trace(String format, Object arg) { }
-        @Override public void trace(String format, Object arg1, Object arg2) { }
-        @Override public void trace(String format, Object... arguments) { }
-        @Override public void trace(String msg, Throwable t) { }
-        @Override public boolean isDebugEnabled() { return false; }
-        @Override public void debug(String msg) { }
-        @Override public void debug(String format, Object arg) { }
-        @Override public void debug(String format, Object arg1, Object arg2) { }
-        @Override public void debug(String format, Object... arguments) { }
-        @Override public void debug(String msg, Throwable t) { }
-        @Override public boolean isInfoEnabled() { return false; }
-        @Override public void info(String msg) { }
-        @Override public void info(String format, Object arg) { }
-        @Override public void info(String format, Object arg1, Object arg2) { }
-        @Override public void info(String format, Object... arguments) { }
-        @Override public void info(String msg, Throwable t) { }
-        @Override public boolean isWarnEnabled() { return true; }
-        @Override public void warn(String msg) { lines.add(msg); }
-        @Override public void warn(String format, Object arg) { warn(format, new Object[] {arg}); }
-        @Override public void warn(String format, Object arg1, Object arg2) { warn(format, new Object[] {arg1, arg2}); }
-        @Override public void warn(String msg, Throwable t) { lines.add(msg); }
-        @Override public boolean isErrorEnabled() { return false; }
-        @Override public void error(String msg) { }
-        @Override public void error(String format, Object arg) { }
-        @Override public void error(String format, Object arg1, Object arg2) { }
-        @Override public void error(String format, Object... arguments) { }
-        @Override public void error(String msg, Throwable t) { }
     }
 }
