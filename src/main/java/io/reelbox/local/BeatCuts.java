@@ -18,9 +18,9 @@ final class BeatCuts {
      * The segment lengths to use (frames), where the music starts (seconds into it), and what the reply says about
      * them (empty: nothing to say).
      */
-    record Timing(int[] d, double musicIn, String says) {
+    record Timing(int[] d, double musicIn, String says, int[] beats) {
         Timing(int[] d, String says) {
-            this(d, 0, says);
+            this(d, 0, says, new int[0]);
         }
     }
 
@@ -46,13 +46,14 @@ final class BeatCuts {
             return new Timing(d, name + " is shorter than the video and loops, so the cuts are evenly timed. ");
         }
         double in = barAtTheEnd(beats, total / (double) Planner.FPS, music.duration());
-        int[] aligned = align(shifted(beats, in), still, natural, d, tt, total, minSeg);
+        Beats heard = shifted(beats, in);
+        int[] aligned = align(heard, still, natural, d, tt, total, minSeg);
         if (aligned == null) {
             return new Timing(d, "The cuts could not all fall on the beat of " + name + " within these lengths, so they are evenly timed. ");
         }
         return new Timing(aligned, in, String.format(Locale.ROOT, "%s on the beat of %s (%.0f BPM)%s. ",
                 tt > 0 ? "Each transition peaks" : "Every cut falls", name, beats.bpm(),
-                in > 0 ? String.format(Locale.ROOT, ", which starts %.1f s in so that its fade ends on a bar", in) : ""));
+                in > 0 ? String.format(Locale.ROOT, ", which starts %.1f s in so that its fade ends on a bar", in) : ""), frames(heard.beats()));
     }
 
     /** How far into the music to start so that a bar begins where the video ends; 0 when the music is too short for it. */

@@ -86,7 +86,7 @@ public final class LocalBackend implements AutoCloseable {
     private final Map<String, Path> links = new ConcurrentHashMap<>();
     private final Map<String, String> renderLinks = new ConcurrentHashMap<>();
     private final Planner planner = new Planner();
-    private final io.reelbox.local.analysis.MusicAnalysis analysis = new io.reelbox.local.analysis.MusicAnalysis();
+    private final io.reelbox.local.analysis.MediaAnalysis analysis = new io.reelbox.local.analysis.MediaAnalysis();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> drafts = new ConcurrentHashMap<>();

@@ -8,20 +8,21 @@ import java.util.regex.Pattern;
 
 import io.reelbox.inbox.MediaKind;
 import io.reelbox.local.analysis.Beats;
+import io.reelbox.local.analysis.ClipProfile;
 
 /**
  * What the planner needs to know about an uploaded file, read from {@code ffmpeg -i}: its kind, duration, picture
  * size as displayed and frame rate, whether it has sound, and the clockwise rotation a player applies (phones record
  * portrait video as landscape pixels plus a 90° flag, and portrait photos with an EXIF orientation). Stills report no
- * duration. Music also carries its beats once analysed ({@code null} before, {@link Beats#failed()} when the analysis
- * could not run).
+ * duration. Once analysed, music carries its beats and a clip its profile ({@code null} before, a {@code failed()} value
+ * when the analysis could not run).
  */
 public record MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height,
-                        double fps, boolean hasAudio, int rotation, Beats beats) {
+                        double fps, boolean hasAudio, int rotation, Beats beats, ClipProfile profile) {
 
     public MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height, double fps,
                      boolean hasAudio, int rotation) {
-        this(id, file, category, duration, width, height, fps, hasAudio, rotation, null);
+        this(id, file, category, duration, width, height, fps, hasAudio, rotation, null, null);
     }
 
     public MediaInfo(String id, Path file, MediaKind.Category category, double duration, int width, int height, double fps,
@@ -30,7 +31,11 @@ public record MediaInfo(String id, Path file, MediaKind.Category category, doubl
     }
 
     public MediaInfo withBeats(Beats beats) {
-        return new MediaInfo(id, file, category, duration, width, height, fps, hasAudio, rotation, beats);
+        return new MediaInfo(id, file, category, duration, width, height, fps, hasAudio, rotation, beats, profile);
+    }
+
+    public MediaInfo withProfile(ClipProfile profile) {
+        return new MediaInfo(id, file, category, duration, width, height, fps, hasAudio, rotation, beats, profile);
     }
 
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d+):(\\d+(?:\\.\\d+)?)");

@@ -108,23 +108,17 @@ public final class Planner {
                 }
             }
         } else {
-            int stillFrames = stills == 0 ? 0 : Math.max(minSeg, 2 * FPS);
+            int stillFrames = stills == 0 ? 0 : Math.max(minSeg, r.stillSeconds() != null ? stillEach : 2 * FPS);
             long clipBudget = budget - (long) stills * stillFrames;
-            if (clips > 0 && clipBudget < clipFrames && clipBudget >= (long) clips * minSeg) {
-                // Trim every clip by the same proportion; spread the rounding remainder over the first ones.
-                long used = 0;
+            long clipMinimum = 0;
+            for (int i = 0; i < n; i++) {
+                clipMinimum += visuals.get(i).isStill() ? 0 : Math.min(natural[i], minSeg);
+            }
+            if (clips > 0 && clipBudget < clipFrames && clipBudget >= clipMinimum) {
+                shareAmongClips(d, visuals, natural, clipBudget, minSeg);
                 for (int i = 0; i < n; i++) {
-                    if (!visuals.get(i).isStill()) {
-                        d[i] = (int) Math.max(minSeg, natural[i] * clipBudget / clipFrames);
-                        used += d[i];
-                    } else {
+                    if (visuals.get(i).isStill()) {
                         d[i] = stillFrames;
-                    }
-                }
-                for (int i = 0; i < n && used < clipBudget; i++) {
-                    if (!visuals.get(i).isStill() && d[i] < natural[i]) {
-                        d[i]++;
-                        used++;
                     }
                 }
             } else if (clips > 0 && clipBudget >= clipFrames) {
@@ -167,26 +161,8 @@ public final class Planner {
 
         ObjectNode draft = JSON.createObjectNode();
         ArrayNode tracks = draft.putArray("t");
-        ArrayNode video = tracks.addObject().put("tt", 0).putArray("sg");
-        long start = 0;
-        for (int i = 0; i < n; i++) {
-            MediaInfo m = visuals.get(i);
-            ObjectNode sg = video.addObject().put("src", m.id()).put("kind", m.isStill() ? "image" : "video")
-                    .put("st", ms(start)).put("d", ms(d[i])).put("in", 0).put("w", m.width()).put("h", m.height());
-            if (m.rotation() != 0) {
-                sg.put("rot", m.rotation());
-            }
-            if (i < n - 1 && tt > 0) {
-                sg.put("fx", r.transitionKind() != null ? r.transitionKind() : "fade").put("td", ms(tt));
-            }
-            if (m.isStill() && r.zoom()) {
-                sg.put("zoom", true);
-            }
-            if (!m.isStill()) {
-                sg.put("mute", r.mute() || !m.hasAudio());
-            }
-            start += d[i] - tt;
-        }
+        Cuts cuts = new Cuts(r, visuals, natural, d, tt, timing.beats());
+        cuts.addTo(tracks.addObject().put("tt", 0).putArray("sg"));
         int volume = r.musicVolume() != null ? r.musicVolume() : DEFAULT_MUSIC_VOLUME;
         if (music != null) {
             int fade = Math.min((int) (MUSIC_FADE * FPS), totalFrames / 2);
@@ -212,7 +188,8 @@ public final class Planner {
             meta.put("title", r.title());
         }
         r.unsupported().forEach(u -> notDone.add(u + " (not something I can do locally)"));
-        Reply reply = new Reply(r, frame, fill, visuals, music, volume, d, tt, cutsBecause, totalFrames, titleSeconds, timing.says());
+        Reply reply = new Reply(r, frame, fill, visuals, music, volume, d, tt, cutsBecause, totalFrames, titleSeconds,
+                timing.says() + cuts.says());
         return new Plan(draft, reply.text(notDone, changed));
     }
 
@@ -325,6 +302,46 @@ public final class Planner {
             }
         }
         return 0;
+    }
+
+    /**
+     * Shares {@code budget} frames among the clips in proportion to their lengths, none under {@code minSeg} (a clip
+     * shorter than that is shown whole), the rounding remainder a frame each to the first ones.
+     */
+    private static void shareAmongClips(int[] d, List<MediaInfo> visuals, int[] natural, long budget, int minSeg) {
+        boolean[] fixed = new boolean[d.length];
+        long rest = budget;
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            long open = 0;
+            for (int i = 0; i < d.length; i++) {
+                open += !visuals.get(i).isStill() && !fixed[i] ? natural[i] : 0;
+            }
+            for (int i = 0; i < d.length && open > 0; i++) {
+                if (!visuals.get(i).isStill() && !fixed[i] && natural[i] * rest / open < minSeg) {
+                    d[i] = Math.min(natural[i], minSeg);
+                    fixed[i] = true;
+                    rest -= d[i];
+                    changed = true;
+                    break;
+                }
+            }
+            if (!changed && open > 0) {
+                long used = 0;
+                for (int i = 0; i < d.length; i++) {
+                    if (!visuals.get(i).isStill() && !fixed[i]) {
+                        d[i] = (int) (natural[i] * rest / open);
+                        used += d[i];
+                    }
+                }
+                for (int i = 0; i < d.length && used < rest; i++) {
+                    if (!visuals.get(i).isStill() && !fixed[i] && d[i] < natural[i]) {
+                        d[i]++;
+                        used++;
+                    }
+                }
+            }
+        }
     }
 
     /** Shares {@code frames} among the stills, the remainder one frame each to the first ones. */

@@ -112,27 +112,31 @@ public final class RenderCommand {
         int total;
         String v;
         String a;
-        boolean crossfades = n > 1 && td.subList(0, n - 1).stream().allMatch(t -> t > 0);
+        boolean transitions = n > 1 && td.subList(0, n - 1).stream().anyMatch(t -> t > 0);
         if (n == 1) {
             total = lengths.get(0);
             v = "v0";
             a = "a0";
-        } else if (crossfades) {
+        } else if (transitions) {
+            // Pairwise: a transition blends two segments, a straight cut (the stretches of one clip) joins them; concat
+            // hands on microseconds, and xfade needs both its inputs in the frame's time base.
             int acc = lengths.get(0);
             String pv = "v0";
             String pa = "a0";
             for (int k = 1; k < n; k++) {
                 int t = td.get(k - 1);
                 int offset = acc - t;
-                if (t >= lengths.get(k - 1) || t > lengths.get(k) || offset <= 0) {
+                if (t > 0 && (t >= lengths.get(k - 1) || t > lengths.get(k) || offset <= 0)) {
                     throw new IllegalArgumentException("transition " + k + " (" + t + " frames) does not fit its segments");
                 }
                 if (picture) {
-                    g.append(String.format(Locale.ROOT, "[%s][v%d]xfade=transition=%s:duration=%s:offset=%s,setpts=N/%d/TB[xv%d];%n",
-                            pv, k, safeTransition(fx.get(k - 1)), secs(t / (double) fps), secs(offset / (double) fps), fps, k));
+                    g.append(t > 0 ? String.format(Locale.ROOT, "[%s][v%d]xfade=transition=%s:duration=%s:offset=%s,setpts=N/%d/TB[xv%d];%n",
+                            pv, k, safeTransition(fx.get(k - 1)), secs(t / (double) fps), secs(offset / (double) fps), fps, k)
+                            : String.format(Locale.ROOT, "[%s][v%d]concat=n=2:v=1:a=0,settb=1/%d,setpts=N[xv%d];%n", pv, k, fps, k));
                 }
                 if (anySound) {
-                    g.append(String.format(Locale.ROOT, "[%s][a%d]acrossfade=d=%s:c1=tri:c2=tri[xa%d];%n", pa, k, secs(t / (double) fps), k));
+                    g.append(t > 0 ? String.format(Locale.ROOT, "[%s][a%d]acrossfade=d=%s:c1=tri:c2=tri[xa%d];%n", pa, k, secs(t / (double) fps), k)
+                            : String.format(Locale.ROOT, "[%s][a%d]concat=n=2:v=0:a=1[xa%d];%n", pa, k, k));
                 }
                 acc += lengths.get(k) - t;
                 pv = "xv" + k;

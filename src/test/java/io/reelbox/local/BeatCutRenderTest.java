@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.reelbox.inbox.MediaKind;
 import io.reelbox.local.analysis.BeatTracker;
-import io.reelbox.local.analysis.MusicAnalysis;
+import io.reelbox.local.analysis.MediaAnalysis;
 import io.reelbox.local.analysis.Onsets;
 import io.reelbox.local.analysis.Pcm;
 import io.reelbox.testing.Probe;
@@ -44,7 +44,7 @@ class BeatCutRenderTest {
             files.put(c + ".jpg", p);
         }
         Tracks.Track song = Tracks.drums(dir.resolve("song.wav"), 100, 0.25, 40, 3);
-        media.add(new MusicAnalysis().analyse(ff, MediaInfo.probe(ff, "song.wav", song.file(), MediaKind.WAV)));
+        media.add(new MediaAnalysis().analyse(ff, MediaInfo.probe(ff, "song.wav", song.file(), MediaKind.WAV)));
         files.put("song.wav", song.file());
 
         Planner.Plan plan = new Planner().plan("a 20 second slideshow of my photos with hard cuts", null, media);

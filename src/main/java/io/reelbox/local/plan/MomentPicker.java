@@ -1,0 +1,315 @@
+package io.reelbox.local.plan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.reelbox.local.analysis.ClipProfile;
+
+/**
+ * Chooses which frames of a clip to keep when it must be shortened: the stretch, or up to {@link #MAX_RUNS}
+ * stretches in their order, whose pictures and sound are worth most ({@link ClipProfile#worth}), found exactly by
+ * dynamic programming over {@link #UNIT}-frame units. Each stretch lasts at least {@link #MIN_SECONDS}; a second one
+ * must earn its jump cut. Then each stretch moves up to half a second to start and end on a shot's cut rather than
+ * just across it, and on a pause rather than into a word; with music, the jump between two stretches moves to the
+ * nearest beat.
+ */
+public final class MomentPicker {
+
+    static final int FPS = 30;
+    /** Frames per unit of the search: two profile samples, 0.4 s. */
+    static final int UNIT = 2 * FPS / ClipProfile.RATE;
+    static final double MIN_SECONDS = 1.5;
+    static final int MAX_RUNS = 8;
+    /** What a jump cut costs, in worth: a second of the liveliest picture. */
+    private static final double JUMP = ClipProfile.RATE;
+    private static final int SNAP = FPS / 2;
+    /** Under this average worth nothing in a clip stands out, and its start is as good as any part. */
+    static final double DULL = 0.1;
+    /** The search's table stays under about 30 MB; past it (a long clip and a long share of it) one stretch is kept. */
+    private static final long MAX_TABLE = 3_000_000;
+
+    private MomentPicker() {
+    }
+
+    /** One kept stretch: its first frame in the clip, and how many frames it lasts. */
+    public record Moment(int in, int length) {
+        public int end() {
+            return in + length;
+        }
+    }
+
+    /**
+     * The stretches to keep, in order, and whether they were chosen; when not, the clip's start, and why: a sentence
+     * with {@code %s} for the clip's name (empty when there is nothing to say).
+     */
+    public record Choice(List<Moment> moments, boolean chosen, String why) {
+    }
+
+    /**
+     * @param natural the clip's usable frames
+     * @param budget  the frames the plan gives it (less than {@code natural})
+     * @param beats   the music's beats as frames from the start of the clip's place in the video; empty without music
+     */
+    public static Choice pick(ClipProfile profile, int natural, int budget, int[] beats) {
+        List<Moment> start = List.of(new Moment(0, budget));
+        if (profile == null) {
+            return new Choice(start, false, "");
+        }
+        if (profile.isFailed()) {
+            return new Choice(start, false, "I could not analyse %s");
+        }
+        int usable = Math.min(natural, (int) Math.floor(profile.seconds() * FPS));
+        if (usable < budget) {
+            return new Choice(start, false, "%s could be decoded only in part");
+        }
+        double[] value = unitValues(profile, usable / UNIT);
+        int units = Math.max(1, Math.round(budget / (float) UNIT));
+        if (Arrays.stream(value).max().orElse(0) < DULL * 2) {
+            return new Choice(start, false, "Nothing in %s stands out (it is dark, still or silent throughout)");
+        }
+        // Rounding to whole units may take half a unit off a stretch: the minimum allows for it.
+        int minRun = Math.min(units, (int) Math.ceil((MIN_SECONDS * FPS + UNIT / 2.0) / UNIT));
+        int[][] runs = bestRuns(value, units, minRun, Math.max(1, Math.min(MAX_RUNS, units / minRun)));
+        List<Moment> moments = toFrames(runs, budget, usable);
+        moments = snapToShotsAndPauses(moments, profile, usable);
+        moments = jumpsOnTheBeat(moments, beats, Math.min(budget, (int) Math.ceil(MIN_SECONDS * FPS)), usable);
+        return new Choice(moments, true, "");
+    }
+
+    /** The worth of each unit: the sum of its samples'. */
+    static double[] unitValues(ClipProfile profile, int units) {
+        int per = UNIT * ClipProfile.RATE / FPS;
+        double[] value = new double[units];
+        for (int u = 0; u < units; u++) {
+            for (int s = 0; s < per; s++) {
+                value[u] += profile.worth(u * per + s);
+            }
+        }
+        return value;
+    }
+
+    /**
+     * The runs [first unit, length] of exactly {@code total} units, each at least {@code minRun} long, at most
+     * {@code maxRuns}, in order and apart, with the greatest worth less {@link #JUMP} for each run after the first.
+     */
+    static int[][] bestRuns(double[] value, int total, int minRun, int maxRuns) {
+        int n = value.length;
+        double[] prefix = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            prefix[i + 1] = prefix[i] + value[i];
+        }
+        while (maxRuns > 1 && (long) (n + 1) * (maxRuns + 1) * (total + 1) * 2 > MAX_TABLE) {
+            maxRuns--;
+        }
+        if (maxRuns == 1) {
+            return new int[][] {bestWindow(prefix, Math.min(total, n))};
+        }
+        int states = (maxRuns + 1) * (total + 1) * 2;
+        double[][] best = new double[n + 1][states];
+        byte[][] from = new byte[n + 1][states];
+        for (double[] row : best) {
+            Arrays.fill(row, Double.NEGATIVE_INFINITY);
+        }
+        best[0][index(0, 0, 0, total)] = 0;
+        for (int t = 0; t < n; t++) {
+            for (int k = 0; k <= maxRuns; k++) {
+                for (int u = 0; u <= total; u++) {
+                    for (int open = 0; open < 2; open++) {
+                        double v = best[t][index(k, u, open, total)];
+                        if (v == Double.NEGATIVE_INFINITY) {
+                            continue;
+                        }
+                        relax(best, from, t + 1, index(k, u, 0, total), v, (byte) open);
+                        if (open == 1 && u < total) {
+                            relax(best, from, t + 1, index(k, u + 1, 1, total), v + value[t], (byte) 2);
+                        }
+                        if (open == 0 && k < maxRuns && u + minRun <= total && t + minRun <= n) {
+                            double gain = prefix[t + minRun] - prefix[t] - (k > 0 ? JUMP : 0);
+                            relax(best, from, t + minRun, index(k + 1, u + minRun, 1, total), v + gain, (byte) 3);
+                        }
+                    }
+                }
+            }
+        }
+        int bestState = -1;
+        for (int k = 1; k <= maxRuns; k++) {
+            for (int open = 0; open < 2; open++) {
+                int s = index(k, total, open, total);
+                if (best[n][s] > Double.NEGATIVE_INFINITY && (bestState < 0 || best[n][s] > best[n][bestState])) {
+                    bestState = s;
+                }
+            }
+        }
+        if (bestState < 0) {
+            return new int[][] {{0, Math.min(total, n)}};
+        }
+        return backtrack(from, n, bestState, total, minRun);
+    }
+
+    /** The single window of {@code length} units with the greatest worth, the earliest of equals. */
+    private static int[] bestWindow(double[] prefix, int length) {
+        int best = 0;
+        for (int t = 1; t + length < prefix.length; t++) {
+            if (prefix[t + length] - prefix[t] > prefix[best + length] - prefix[best] + 1e-9) {
+                best = t;
+            }
+        }
+        return new int[] {best, length};
+    }
+
+    private static int index(int k, int u, int open, int total) {
+        return (k * (total + 1) + u) * 2 + open;
+    }
+
+    private static void relax(double[][] best, byte[][] from, int t, int state, double v, byte how) {
+        if (v > best[t][state]) {
+            best[t][state] = v;
+            from[t][state] = how;
+        }
+    }
+
+    private static int[][] backtrack(byte[][] from, int n, int state, int total, int minRun) {
+        List<int[]> runs = new ArrayList<>();
+        int t = n;
+        int k = state / 2 / (total + 1);
+        int u = state / 2 % (total + 1);
+        int open = state % 2;
+        int runEnd = -1;
+        while (t > 0) {
+            byte how = from[t][index(k, u, open, total)];
+            switch (how) {
+                case 0, 1 -> {
+                    t--;
+                    open = how;
+                    runEnd = open == 1 ? t : -1;
+                }
+                case 2 -> {
+                    if (runEnd < 0) {
+                        runEnd = t;
+                    }
+                    t--;
+                    u--;
+                }
+                default -> {
+                    if (runEnd < 0) {
+                        runEnd = t;
+                    }
+                    t -= minRun;
+                    u -= minRun;
+                    k--;
+                    open = 0;
+                    runs.add(0, new int[] {t, runEnd - t});
+                    runEnd = -1;
+                }
+            }
+        }
+        return runs.toArray(int[][]::new);
+    }
+
+    /** The runs in frames, the longest lengthened or shortened by the rounding so that they add up to {@code budget}. */
+    static List<Moment> toFrames(int[][] runs, int budget, int usable) {
+        List<Moment> out = new ArrayList<>();
+        int used = 0;
+        int longest = 0;
+        for (int[] r : runs) {
+            out.add(new Moment(r[0] * UNIT, r[1] * UNIT));
+            used += r[1] * UNIT;
+            longest = r[1] > runs[longest][1] ? out.size() - 1 : longest;
+        }
+        Moment m = out.get(longest);
+        int length = m.length() + budget - used;
+        int hi = longest == out.size() - 1 ? usable : out.get(longest + 1).in() - 1;
+        out.set(longest, new Moment(Math.max(0, Math.min(m.in(), hi - length)), length));
+        return out;
+    }
+
+    /** Each moment shifted (up to half a second) to where its ends cross no shot cut and cut into no word. */
+    static List<Moment> snapToShotsAndPauses(List<Moment> moments, ClipProfile profile, int usable) {
+        List<Moment> out = new ArrayList<>(moments);
+        for (int j = 0; j < out.size(); j++) {
+            Moment m = out.get(j);
+            int lo = j == 0 ? 0 : out.get(j - 1).end();
+            int hi = j == out.size() - 1 ? usable : out.get(j + 1).in();
+            Moment best = m;
+            double bestCost = Double.MAX_VALUE;
+            for (int s = -SNAP; s <= SNAP; s++) {
+                int in = m.in() + s;
+                if (in < lo || in + m.length() > hi) {
+                    continue;
+                }
+                double cost = crossesCut(profile, in, true) + crossesCut(profile, in + m.length(), false)
+                        + cutsIntoSound(profile, in) + cutsIntoSound(profile, in + m.length()) + Math.abs(s) * 0.01
+                        - worthSeconds(profile, in, m.length());
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    best = new Moment(in, m.length());
+                }
+            }
+            out.set(j, best);
+        }
+        return out;
+    }
+
+    /** The worth of {@code length} frames from {@code in}, in seconds of the liveliest picture. */
+    private static double worthSeconds(ClipProfile profile, int in, int length) {
+        double sum = 0;
+        for (int f = in; f < in + length; f++) {
+            sum += profile.worth(f * ClipProfile.RATE / FPS);
+        }
+        return sum / FPS;
+    }
+
+    /** 1 when sound goes on across the boundary frame (a word cut in two); 0 when it starts or ends on a pause. */
+    private static double cutsIntoSound(ClipProfile profile, int boundary) {
+        double t = boundary / (double) FPS;
+        double half = 0.5 / ClipProfile.LEVEL_RATE;
+        return profile.pauseAt(t - half) || profile.pauseAt(t + half) ? 0 : 1;
+    }
+
+    /**
+     * 3 when the half second inside a moment's start (or end) holds a shot cut: the moment would open (or close) on a
+     * few frames of another shot. A cut is known to within a sample, so a moment starts at the first sample past it
+     * and ends at the last sample before it.
+     */
+    private static double crossesCut(ClipProfile profile, int boundary, boolean start) {
+        int perSample = FPS / ClipProfile.RATE;
+        for (int c : profile.cuts()) {
+            int before = (c - 1) * perSample + 1;
+            int after = c * perSample;
+            boolean crosses = start ? boundary < after && boundary + SNAP > before : boundary > before && boundary - SNAP < after;
+            if (crosses) {
+                return 3;
+            }
+        }
+        return 0;
+    }
+
+    /** Each jump between two moments moved to the nearest beat within half a beat, where both keep their minimum. */
+    static List<Moment> jumpsOnTheBeat(List<Moment> moments, int[] beats, int minLength, int usable) {
+        if (beats.length < 2 || moments.size() < 2) {
+            return moments;
+        }
+        int beat = beats[1] - beats[0];
+        List<Moment> out = new ArrayList<>(moments);
+        int at = 0;
+        for (int j = 0; j + 1 < out.size(); j++) {
+            Moment a = out.get(j);
+            Moment b = out.get(j + 1);
+            at += a.length();
+            int best = 0;
+            for (int f : beats) {
+                int delta = f - at;
+                boolean fits = Math.abs(delta) <= beat / 2 && a.length() + delta >= minLength && b.length() - delta >= minLength
+                        && b.in() + delta >= a.end() + delta && b.in() + delta >= 0 && a.end() + delta <= usable;
+                if (fits && (best == 0 || Math.abs(delta) < Math.abs(best))) {
+                    best = delta;
+                }
+            }
+            out.set(j, new Moment(a.in(), a.length() + best));
+            out.set(j + 1, new Moment(b.in() + best, b.length() - best));
+            at += best;
+        }
+        return out;
+    }
+}
