@@ -17,7 +17,8 @@ import io.reelbox.local.prompt.Request;
  * The picture track of a plan: each photo, and each clip as the stretches of it worth keeping. A clip that fits whole
  * is one segment from its start; a shortened one gives one segment per stretch {@link MomentPicker} chose, joined by
  * straight cuts, with the plan's transition only after its last. A segment's {@code in} is where in its clip it
- * starts (ms), {@code d} how long it shows, {@code st} where the video shows it.
+ * starts (ms), {@code d} how long it shows, {@code st} where the video shows it. A photo moves (a slow pan, see
+ * {@link Pan}) unless a zoom or still photos were asked for.
  */
 final class Cuts {
 
@@ -25,11 +26,16 @@ final class Cuts {
     private final List<MediaInfo> visuals;
     private final int[] d;
     private final int tt;
+    private final boolean tall;
     private final List<Choice> choices = new ArrayList<>();
 
-    /** @param beats the music's beats as timeline frames, empty when the cuts are not on a beat */
-    Cuts(Request request, List<MediaInfo> visuals, int[] natural, int[] d, int tt, int[] beats) {
+    /**
+     * @param beats the music's beats as timeline frames, empty when the cuts are not on a beat
+     * @param tall  the frame is taller than wide: photos move along its height
+     */
+    Cuts(Request request, List<MediaInfo> visuals, int[] natural, int[] d, int tt, int[] beats, boolean tall) {
         this.request = request;
+        this.tall = tall;
         this.visuals = visuals;
         this.d = d;
         this.tt = tt;
@@ -50,6 +56,7 @@ final class Cuts {
 
     void addTo(ArrayNode segments) {
         long start = 0;
+        int photos = 0;
         for (int i = 0; i < d.length; i++) {
             MediaInfo m = visuals.get(i);
             List<Moment> moments = choices.get(i).moments();
@@ -67,6 +74,10 @@ final class Cuts {
                 }
                 if (m.isStill() && request.zoom()) {
                     sg.put("zoom", true);
+                } else if (m.isStill() && !request.staticPhotos()) {
+                    // A slow slide, the other way for every other photo; pl: the slide's length when a render splits it.
+                    boolean forward = photos++ % 2 == 0;
+                    sg.put("pan", tall ? (forward ? "down" : "up") : (forward ? "right" : "left")).put("pl", Planner.ms(moment.length()));
                 }
                 if (!m.isStill()) {
                     sg.put("mute", request.mute() || !m.hasAudio());

@@ -161,7 +161,7 @@ public final class Planner {
 
         ObjectNode draft = JSON.createObjectNode();
         ArrayNode tracks = draft.putArray("t");
-        Cuts cuts = new Cuts(r, visuals, natural, d, tt, timing.beats());
+        Cuts cuts = new Cuts(r, visuals, natural, d, tt, timing.beats(), frame.height() > frame.width());
         cuts.addTo(tracks.addObject().put("tt", 0).putArray("sg"));
         int volume = r.musicVolume() != null ? r.musicVolume() : DEFAULT_MUSIC_VOLUME;
         if (music != null) {
@@ -258,7 +258,8 @@ public final class Planner {
             }
             if (stills > 0) {
                 sb.append(String.format(Locale.ROOT, "Each photo shows for about %.1f s%s. ", firstStill(d, visuals) / (double) FPS,
-                        r.zoom() ? " with a slow zoom" : ""));
+                        r.zoom() ? " with a slow zoom" : r.staticPhotos() ? ", still, as asked"
+                                : " and pans slowly (say \"static photos\" to keep them still)"));
             }
             sb.append(beat);
             if (clips > 0) {

@@ -77,9 +77,12 @@ public final class RenderCommand {
                 } else {
                     // Framed once, then looped: the fill costs one still's worth of work, not a frame's. The time base is set
                     // to one frame first: a photo comes in at 1/25 s, where N/30 s rounds unevenly and a frame can go missing.
-                    g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]", upright,
-                            String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,settb=1/%d,setpts=N,fps=%d", frames - 1, fps, fps),
-                            "[v" + i + "]"));
+                    // A moving photo is framed a little larger and a window of the frame's size slides over it (Pan).
+                    Pan pan = Pan.of(sg.path("pan").asText(""), w, h, Planner.frames(sg.path("pl").asLong(sg.path("d").asLong())),
+                            Planner.frames(sg.path("in").asLong(0)));
+                    g.append(new Framing(pan.canvasWidth(), pan.canvasHeight(), fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i)
+                            .chain("[" + input + ":v]", upright, String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,settb=1/%d,setpts=N,fps=%d",
+                                    frames - 1, fps, fps) + pan.crop(), "[v" + i + "]"));
                 }
                 input++;
             } else if (!still && (picture || ownSound)) {

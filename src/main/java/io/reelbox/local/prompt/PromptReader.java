@@ -254,7 +254,8 @@ public final class PromptReader {
         recognised.addAll(fills);
         String fill = fills.isEmpty() ? null : fills.get(0).concept();
         boolean zoom = false;
-        if (!find(text, c.noZoom, recognised)) {
+        boolean staticPhotos = find(text, c.noZoom, recognised);
+        if (!staticPhotos) {
             Matcher z = c.zoom.matcher(text);
             while (z.find()) {
                 int s = z.start();
@@ -285,7 +286,7 @@ public final class PromptReader {
 
         Double videoSeconds = bound.get("video");
         boolean anything = videoSeconds != null || shortSide != null || aspect != null || transitions != null || volume != null
-                || noMusic || title != null || mute || zoom || evenTiming || fill != null || !bound.isEmpty();
+                || noMusic || title != null || mute || zoom || staticPhotos || evenTiming || fill != null || !bound.isEmpty();
         boolean understood = detected.understood() && (anything || !detected.guessed());
         if (videoSeconds == null && (!understood || !anything)) {
             videoSeconds = anyLanguageLength(text, recognised);
@@ -296,7 +297,7 @@ public final class PromptReader {
         List<String> notUnderstood = understood ? List.of() : unread(text, recognised);
         String language = detected.understood() ? (understood ? detected.name() : "a language I do not know") : detected.name();
         return new Request(videoSeconds, shortSide, aspect, transitions, kind, transitionSeconds, volume, noMusic, title,
-                bound.get("title"), mute, zoom, evenTiming, fill, bound.get("still"), titleWithoutText, List.copyOf(unsupported),
+                bound.get("title"), mute, zoom, staticPhotos, evenTiming, fill, bound.get("still"), titleWithoutText, List.copyOf(unsupported),
                 List.copyOf(new LinkedHashSet<>(adjustments)), language, understood, notUnderstood);
     }
 

@@ -11,6 +11,8 @@ import java.util.List;
  * @param aspect            "16:9", "9:16" or "1:1"
  * @param transitions       false for straight cuts, true when transitions were asked for, null when not mentioned
  * @param transitionKind    fade, dissolve, wipeleft or slideleft
+ * @param zoom              a slow zoom on the photos
+ * @param staticPhotos      photos shown still (no zoom, no pan)
  * @param evenTiming        cuts evenly timed, not on the music's beat
  * @param fill              how media that do not fit the frame are shown: blur, black or crop
  * @param stillSeconds      how long each photo shows
@@ -23,7 +25,7 @@ import java.util.List;
  */
 public record Request(Double seconds, Integer shortSide, String aspect, Boolean transitions, String transitionKind,
                       Double transitionSeconds, Integer musicVolume, boolean noMusic, String title, Double titleSeconds,
-                      boolean mute, boolean zoom, boolean evenTiming, String fill, Double stillSeconds, boolean titleWithoutText,
+                      boolean mute, boolean zoom, boolean staticPhotos, boolean evenTiming, String fill, Double stillSeconds, boolean titleWithoutText,
                       List<String> unsupported, List<String> adjustments, String language, boolean understood,
                       List<String> notUnderstood) {
 
@@ -33,6 +35,7 @@ public record Request(Double seconds, Integer shortSide, String aspect, Boolean 
                 or(hints.transitions, transitions), or(hints.transitionKind, transitionKind),
                 or(hints.transitionSeconds, transitionSeconds), or(hints.musicVolume, musicVolume), noMusic || hints.noMusic,
                 or(hints.title, title), or(hints.titleSeconds, titleSeconds), mute || hints.mute, zoom || hints.zoom,
+                staticPhotos || hints.staticPhotos,
                 evenTiming || hints.evenTiming, or(hints.fill, fill), or(hints.stillSeconds, stillSeconds), titleWithoutText && hints.title == null,
                 unsupported, adjustments, language, understood, notUnderstood);
     }
