@@ -20,14 +20,14 @@ done
 "$FF" -loglevel error -y -f lavfi -i "aevalsrc='0.1*sin(2*PI*(220+55*floor(mod(t,4)))*t)':s=44100:d=60" -ac 2 -b:a 128k "$W/media/music.mp3"
 printf 'Urban Dreams' > "$W/title.txt"
 
-# The same moving edit by hand: each still framed once on a 2112x1188 canvas, looped, and a 1920x1080 window sliding
-# a pixel every two frames (191 pixels over its 12.8 s), each photo the other way. $1: "pan" or "zoompan".
+# The same moving edit by hand: each still framed once on a 2174x1224 canvas, looped, and a 1920x1080 window sliding
+# two pixels every three frames (254 pixels over its 12.8 s), each photo the other way. $1: "pan" or "zoompan".
 graph() {
   local g=""
   for i in 0 1 2 3 4; do
     if [ "$1" = pan ]; then
-      local x="min(191,floor(n/2))"; [ $((i % 2)) = 1 ] && x="191-min(191,floor(n/2))"
-      g+="[$i:v]scale=2112:1188:force_original_aspect_ratio=decrease,pad=2112:1188:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p,loop=loop=383:size=1:start=0,setpts=N/30/TB,fps=30,crop=1920:1080:x='$x':y=54:exact=1[v$i];"
+      local x="2*min(127,floor(n/3))"; [ $((i % 2)) = 1 ] && x="254-2*min(127,floor(n/3))"
+      g+="[$i:v]scale=2174:1224:force_original_aspect_ratio=decrease,pad=2174:1224:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p,loop=loop=383:size=1:start=0,setpts=N/30/TB,fps=30,crop=1920:1080:x='$x':y=72[v$i];"
     else
       g+="[$i:v]scale=1920:1080,setsar=1,zoompan=z='min(1+0.12*on/384,1.12)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=384:s=1920x1080:fps=30,format=yuv420p,setpts=N/30/TB[v$i];"
     fi

@@ -1,5 +1,6 @@
 package io.reelbox;
 
+import io.reelbox.local.Ffmpeg;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +33,6 @@ import io.reelbox.job.Journal;
 import io.reelbox.job.Outbox;
 import io.reelbox.job.Outcomes;
 import io.reelbox.job.TokenStore;
-import io.reelbox.local.Ffmpeg;
 import io.reelbox.nemo.NemoClient;
 import io.reelbox.ops.BackendCheck;
 import io.reelbox.ops.DaemonState;

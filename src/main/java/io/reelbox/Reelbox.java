@@ -1,5 +1,7 @@
 package io.reelbox;
 
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.http.LocalBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +25,6 @@ import io.reelbox.config.Settings;
 import io.reelbox.config.Tunables;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.JobRegistry;
-import io.reelbox.local.LocalBackend;
-import io.reelbox.local.LocalSetup;
 import io.reelbox.pool.RenderPool;
 import io.reelbox.ops.OpsServer;
 import io.reelbox.ops.StatusCommand;

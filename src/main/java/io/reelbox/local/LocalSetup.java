@@ -1,5 +1,6 @@
 package io.reelbox.local;
 
+import io.reelbox.local.http.LocalBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class LocalSetup {
     }
 
     /** The shipped font as a file ffmpeg can open (a fresh machine may have no fonts at all). */
-    static Path font(Path dir) throws IOException {
+    public static Path font(Path dir) throws IOException {
         Path target = dir.resolve("fonts").resolve("DejaVuSans-Bold.ttf");
         if (Files.exists(target)) {
             return target;

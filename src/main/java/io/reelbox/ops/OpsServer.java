@@ -1,5 +1,6 @@
 package io.reelbox.ops;
 
+import io.reelbox.local.http.ByteRange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -24,7 +25,6 @@ import io.reelbox.config.Settings;
 import io.reelbox.guard.BrowserGuard;
 import io.reelbox.guard.GuardHandler;
 import io.reelbox.guard.HostAllowList;
-import io.reelbox.local.ByteRange;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

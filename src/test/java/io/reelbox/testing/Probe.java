@@ -1,5 +1,6 @@
 package io.reelbox.testing;
 
+import io.reelbox.local.Ffmpeg;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.reelbox.local.Ffmpeg;
 
 /**
  * Test-side media tools on the bundled ffmpeg: make synthetic media from lavfi sources, and measure a result the

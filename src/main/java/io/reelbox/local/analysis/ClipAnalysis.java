@@ -1,5 +1,7 @@
 package io.reelbox.local.analysis;
 
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.MediaInfo;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.MediaInfo;
 
 /**
  * Profiles a clip from small, sparse pictures: ffmpeg decodes it skipping the frames nothing refers to and the

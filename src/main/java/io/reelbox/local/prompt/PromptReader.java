@@ -24,7 +24,7 @@ import io.reelbox.local.prompt.Lexicon.Language;
 public final class PromptReader {
 
     private static final String DIGITS = "\\d+(?:[.,]\\d+)?";
-    private static final String CJK_NUMBER = "[零〇一二两兩三四五六七八九十]+|半(?=分钟|分鐘)";
+    private static final String CJK_NUMBER = "[零〇一二两兩三四五六七八九十百]+|半(?=分钟|分鐘)";
     private static final Pattern CLAUSE_END = Pattern.compile("[,;.!?。，、；！？\\n]");
     private static final Pattern MINUTES_SECONDS = Pattern.compile("(\\d{1,2}):([0-5]\\d)\\s*(?:min\\p{L}*|分钟?)", Pattern.CASE_INSENSITIVE);
     private static final Pattern PERCENT = Pattern.compile("(\\d{1,3}(?:[.,]\\d+)?)\\s*(?:%|percent|per\\s?cent|por\\s?ciento|prozent|pour\\s?cent|パーセント)"
@@ -568,11 +568,18 @@ public final class PromptReader {
         if (Character.isDigit(s.charAt(0))) {
             return new Number(Double.parseDouble(s.replace(',', '.')), false);
         }
-        if (s.matches("[零〇一二两兩三四五六七八九十半]+")) {
+        if (s.matches("[零〇一二两兩三四五六七八九十百半]+")) {
             return new Number(cjkNumber(s), false);
         }
         if (c.articles.contains(s)) {
             return new Number(1, true);
+        }
+        // "ein neunzig", "a hundred": an article before a spelled number is no number of its own ("einundzwanzig" is).
+        for (String article : c.articles) {
+            if (s.startsWith(article) && s.length() > article.length() && Character.isWhitespace(s.charAt(article.length()))) {
+                s = s.substring(article.length()).strip();
+                break;
+            }
         }
         double sum = 0;
         boolean half = false;
@@ -584,6 +591,9 @@ public final class PromptReader {
                 any = true;
                 if (v == 0.5) {
                     half = true;
+                } else if (v == 100 && sum > 0 && sum < 10) {
+                    // "two hundred", "deux cents": a multiple; "hundred and twenty": a sum.
+                    sum *= 100;
                 } else {
                     sum += v;
                 }
@@ -593,10 +603,18 @@ public final class PromptReader {
         return any ? new Number(half ? (sum > 1 ? sum : 0) + 0.5 : sum, false) : null;
     }
 
-    /** 三 = 3, 十五 = 15, 二十 = 20, 三十五 = 35, 半 = 0.5. */
+    /** 三 = 3, 十五 = 15, 二十 = 20, 三十五 = 35, 一百二十 = 120, 两百 = 200, 一百零五 = 105, 半 = 0.5. */
     static double cjkNumber(String s) {
         if (s.equals("半")) {
             return 0.5;
+        }
+        int hundred = s.indexOf('百');
+        if (hundred >= 0) {
+            double hundreds = hundred == 0 ? 1 : cjkNumber(s.substring(0, hundred));
+            String rest = s.substring(hundred + 1).replace("零", "").replace("〇", "");
+            // 百二 is 120, as 一百二十: a lone digit after the hundreds counts tens.
+            double tail = rest.isEmpty() ? 0 : rest.length() == 1 && rest.charAt(0) != '十' && !s.contains("零") ? cjkNumber(rest) * 10 : cjkNumber(rest);
+            return hundreds * 100 + tail;
         }
         String digits = "零一二三四五六七八九";
         int ten = s.indexOf('十');

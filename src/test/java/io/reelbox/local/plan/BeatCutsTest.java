@@ -1,5 +1,7 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,9 +52,9 @@ class BeatCutsTest {
         List<Double> out = new ArrayList<>();
         JsonNode sg = draft.path("t").get(0).path("sg");
         for (int i = 1; i < sg.size(); i++) {
-            int start = Planner.frames(sg.get(i).path("st").asLong());
-            int td = Planner.frames(sg.get(i - 1).path("td").asLong(0));
-            out.add((start + td / 2) / (double) Planner.FPS);
+            int start = Timeline.frames(sg.get(i).path("st").asLong());
+            int td = Timeline.frames(sg.get(i - 1).path("td").asLong(0));
+            out.add((start + td / 2) / (double) Timeline.FPS);
         }
         return out;
     }
@@ -84,7 +86,7 @@ class BeatCutsTest {
     void eightPhotosWithHardCutsAt100BpmCutOnEveryBeatAndKeepTheLength() {
         Beats beats = grid(100, 0.25, 60);
         Planner.Plan plan = planner.plan("a 20 second slideshow of my photos with hard cuts", null, photosAnd(8, beats, 60));
-        assertEquals(20 * Planner.FPS, Planner.frames(plan.draft().path("d").asLong()));
+        assertEquals(20 * Timeline.FPS, Timeline.frames(plan.draft().path("d").asLong()));
         List<Double> cuts = cuts(plan.draft());
         assertEquals(7, cuts.size());
         double in = musicIn(plan.draft());
@@ -108,7 +110,7 @@ class BeatCutsTest {
     void transitionsPeakOnTheBeatAndLongSegmentsPreferBars() {
         Beats beats = grid(120, 0.1, 90);
         Planner.Plan plan = planner.plan("a 40 second video with 1 second fades", null, photosAnd(4, beats, 90));
-        assertEquals(40 * Planner.FPS, Planner.frames(plan.draft().path("d").asLong()));
+        assertEquals(40 * Timeline.FPS, Timeline.frames(plan.draft().path("d").asLong()));
         for (double c : cuts(plan.draft())) {
             assertTrue(nearestBeatGap(c, heard(beats.downbeats(), musicIn(plan.draft()))) <= 0.04, "a 10 s segment ends on a bar: " + c);
         }
@@ -131,7 +133,7 @@ class BeatCutsTest {
         Planner.Plan loops = planner.plan(prompt, null, photosAnd(8, grid(100, 0.25, 8), 8));
         assertTrue(loops.reply().contains("shorter than the video and loops"), loops.reply());
         for (Planner.Plan p : List.of(speech, broken, loops)) {
-            assertEquals(20 * Planner.FPS, Planner.frames(p.draft().path("d").asLong()));
+            assertEquals(20 * Timeline.FPS, Timeline.frames(p.draft().path("d").asLong()));
         }
     }
 

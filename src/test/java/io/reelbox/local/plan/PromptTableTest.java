@@ -1,5 +1,6 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.MediaInfo;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,6 +115,7 @@ class PromptTableTest {
                 () -> assertEquals(row.has("mute"), r.mute(), "mute"),
                 () -> assertEquals(row.has("zoom"), r.zoom(), "zoom"),
                 () -> assertEquals(row.has("even"), r.evenTiming(), "even timing"),
+                () -> assertEquals(row.has("static"), r.staticPhotos(), "static photos"),
                 () -> assertEquals(row.get("fill"), r.fill(), "fill"),
                 () -> assertEquals(row.number("each"), r.stillSeconds(), "seconds per photo"),
                 () -> assertEquals(row.has("conflict"), !r.adjustments().isEmpty(), "contradictions " + r.adjustments()),
@@ -158,6 +160,7 @@ class PromptTableTest {
                     }
                 },
                 () -> assertEquals(row.has("zoom"), first.path("zoom").asBoolean(false), "zoom in the draft"),
+                () -> assertEquals(!row.has("zoom") && !row.has("static"), first.has("pan"), "a photo pans unless zoomed or static"),
                 () -> assertEquals(row.has("fill") ? row.get("fill") : "blur", draft.path("m").path("fill").asText(), "fill in the draft"),
                 () -> assertEquals(row.has("changed") || row.has("conflict"), reply.contains("Changed: "), "the reply says what it changed"),
                 () -> assertEquals(row.has("unknown"), reply.contains("I do not understand"), "the reply says what it could not read"));

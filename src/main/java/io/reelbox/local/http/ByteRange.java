@@ -1,4 +1,4 @@
-package io.reelbox.local;
+package io.reelbox.local.http;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,5 +1,10 @@
-package io.reelbox.local;
+package io.reelbox.local.render;
 
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
+import io.reelbox.local.plan.Planner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +30,7 @@ import io.reelbox.testing.Probe;
  */
 class LocalRenderTest {
 
-    private static final double FRAME = 1.0 / Planner.FPS;
+    private static final double FRAME = 1.0 / Timeline.FPS;
 
     @TempDir
     static Path media;
@@ -105,7 +110,7 @@ class LocalRenderTest {
     private static void assertLength(Path out, double seconds) throws IOException {
         Probe.Info info = Probe.info(out);
         assertEquals(seconds, info.duration(), FRAME, "container duration");
-        double[] lengths = Probe.streamLengths(out, Planner.FPS);
+        double[] lengths = Probe.streamLengths(out, Timeline.FPS);
         assertEquals(seconds, lengths[0], FRAME / 2, "video frames");
         assertEquals(lengths[0], lengths[1], FRAME, "audio as long as the picture: no drift");
     }
@@ -284,7 +289,7 @@ class LocalRenderTest {
         // A photo arrives in a 1/25 s time base; 349 frames at 30 fps lost one before the loop's time base was set.
         for (int frames : new int[] {349, 350}) {
             Path out = render(String.format(java.util.Locale.ROOT, "a %.4f second 480p video", frames / 30.0), "navy.jpg");
-            assertEquals(frames / 30.0, Probe.streamLengths(out, Planner.FPS)[0], 1e-9, frames + " frames");
+            assertEquals(frames / 30.0, Probe.streamLengths(out, Timeline.FPS)[0], 1e-9, frames + " frames");
         }
     }
 

@@ -1,5 +1,7 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,7 +46,7 @@ class PlannerTest {
     private static int frames(JsonNode draft) {
         int sum = 0;
         for (JsonNode sg : track(draft, 0).path("sg")) {
-            sum += Planner.frames(sg.path("d").asLong()) - Planner.frames(sg.path("td").asLong(0));
+            sum += Timeline.frames(sg.path("d").asLong()) - Timeline.frames(sg.path("td").asLong(0));
         }
         return sum;
     }
@@ -133,7 +135,7 @@ class PlannerTest {
         JsonNode loose = planner.plan("a 60 second video", null, List.of(clip("a.mp4", 10, false), still("b.jpg"), still("c.jpg"))).draft();
         assertEquals(1800, frames(loose));
         JsonNode lsg = track(loose, 0).path("sg");
-        assertEquals(Planner.frames(lsg.get(1).path("d").asLong()), Planner.frames(lsg.get(2).path("d").asLong()), 1, "stills share alike");
+        assertEquals(Timeline.frames(lsg.get(1).path("d").asLong()), Timeline.frames(lsg.get(2).path("d").asLong()), 1, "stills share alike");
         assertTrue(lsg.get(0).path("mute").asBoolean(), "a clip without sound");
     }
 

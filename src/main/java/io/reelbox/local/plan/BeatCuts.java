@@ -1,5 +1,7 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import java.util.Locale;
 
 import io.reelbox.local.analysis.Beats;
@@ -42,10 +44,10 @@ final class BeatCuts {
         if (!beats.clear()) {
             return new Timing(d, name + " has no clear beat, so the cuts are evenly timed. ");
         }
-        if (music.duration() * Planner.FPS < total) {
+        if (music.duration() * Timeline.FPS < total) {
             return new Timing(d, name + " is shorter than the video and loops, so the cuts are evenly timed. ");
         }
-        double in = barAtTheEnd(beats, total / (double) Planner.FPS, music.duration());
+        double in = barAtTheEnd(beats, total / (double) Timeline.FPS, music.duration());
         Beats heard = shifted(beats, in);
         int[] aligned = align(heard, still, natural, d, tt, total, minSeg);
         if (aligned == null) {
@@ -77,7 +79,7 @@ final class BeatCuts {
         int n = d.length;
         int[] beatFrames = frames(beats.beats());
         int[] barFrames = frames(beats.downbeats());
-        double beatLength = 60.0 / beats.bpm() * Planner.FPS;
+        double beatLength = 60.0 / beats.bpm() * Timeline.FPS;
         int[] start = new int[n];
         int[] evenStart = new int[n];
         for (int k = 1; k < n; k++) {
@@ -126,7 +128,7 @@ final class BeatCuts {
     private static int[] frames(double[] seconds) {
         int[] f = new int[seconds.length];
         for (int i = 0; i < f.length; i++) {
-            f[i] = (int) Math.round(seconds[i] * Planner.FPS);
+            f[i] = (int) Math.round(seconds[i] * Timeline.FPS);
         }
         return f;
     }

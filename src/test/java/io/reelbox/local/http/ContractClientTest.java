@@ -1,5 +1,6 @@
-package io.reelbox.local;
+package io.reelbox.local.http;
 
+import io.reelbox.local.LocalSetup;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,9 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.render.RenderCommand;
 import static io.reelbox.testing.Footage.Kind.FLOOR;
 import static io.reelbox.testing.Footage.Kind.LIVELY;
 import static io.reelbox.testing.Footage.Kind.WALL;

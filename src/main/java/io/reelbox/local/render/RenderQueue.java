@@ -1,5 +1,8 @@
-package io.reelbox.local;
+package io.reelbox.local.render;
 
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +135,7 @@ public final class RenderQueue implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             long[] done = new long[plan.video().size()];
-            double totalUs = plan.totalFrames() * 1_000_000.0 / Planner.FPS;
+            double totalUs = plan.totalFrames() * 1_000_000.0 / Timeline.FPS;
             List<Run> runs = new java.util.ArrayList<>();
             for (int k = 0; k < plan.video().size(); k++) {
                 int slot = k;
@@ -156,12 +159,12 @@ public final class RenderQueue implements AutoCloseable {
             if (!Files.exists(part) || Files.size(part) == 0) {
                 throw new IOException(diskFull(dir) ? NO_SPACE + " (" + dir + "): the render could not be written" : "ffmpeg wrote no video");
             }
-            verify(part, plan.totalFrames() / (double) Planner.FPS);
+            verify(part, plan.totalFrames() / (double) Timeline.FPS);
             Path out = dir.resolve(r.id + ".mp4");
             Files.move(part, out, StandardCopyOption.ATOMIC_MOVE);
             r.output = out;
             r.size = Files.size(out);
-            r.duration = plan.totalFrames() / (double) Planner.FPS;
+            r.duration = plan.totalFrames() / (double) Timeline.FPS;
             synchronized (r) {
                 if (r.cancelled) {
                     Files.deleteIfExists(out);
@@ -240,7 +243,7 @@ public final class RenderQueue implements AutoCloseable {
             throw new IOException((diskFull(dir) ? NO_SPACE + " (" + dir + ")" : "the render is not a playable video")
                     + ": " + unreadable.getMessage());
         }
-        if (duration < planned - 1.0 / Planner.FPS - 0.05) {
+        if (duration < planned - 1.0 / Timeline.FPS - 0.05) {
             throw new IOException((diskFull(dir) ? NO_SPACE + " (" + dir + "): " : "") + "the render was cut short: " + duration
                     + " s of the planned " + planned + " s");
         }
@@ -267,7 +270,7 @@ public final class RenderQueue implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path p) {
+    public static void deleteTree(Path p) {
         if (p == null || !Files.exists(p)) {
             return;
         }

@@ -1,5 +1,7 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +10,6 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.reelbox.local.plan.MomentPicker;
 import io.reelbox.local.plan.MomentPicker.Choice;
 import io.reelbox.local.plan.MomentPicker.Moment;
 import io.reelbox.local.prompt.Request;
@@ -18,7 +19,7 @@ import io.reelbox.local.prompt.Request;
  * is one segment from its start; a shortened one gives one segment per stretch {@link MomentPicker} chose, joined by
  * straight cuts, with the plan's transition only after its last. A segment's {@code in} is where in its clip it
  * starts (ms), {@code d} how long it shows, {@code st} where the video shows it. A photo moves (a slow pan, see
- * {@link Pan}) unless a zoom or still photos were asked for.
+ * {@link io.reelbox.local.render.Pan}) unless a zoom or still photos were asked for.
  */
 final class Cuts {
 
@@ -64,20 +65,20 @@ final class Cuts {
             for (int j = 0; j < moments.size(); j++) {
                 Moment moment = moments.get(j);
                 ObjectNode sg = segments.addObject().put("src", m.id()).put("kind", m.isStill() ? "image" : "video")
-                        .put("st", Planner.ms(at)).put("d", Planner.ms(moment.length())).put("in", Planner.ms(moment.in()))
+                        .put("st", Timeline.ms(at)).put("d", Timeline.ms(moment.length())).put("in", Timeline.ms(moment.in()))
                         .put("w", m.width()).put("h", m.height());
                 if (m.rotation() != 0) {
                     sg.put("rot", m.rotation());
                 }
                 if (j == moments.size() - 1 && i < d.length - 1 && tt > 0) {
-                    sg.put("fx", request.transitionKind() != null ? request.transitionKind() : "fade").put("td", Planner.ms(tt));
+                    sg.put("fx", request.transitionKind() != null ? request.transitionKind() : "fade").put("td", Timeline.ms(tt));
                 }
                 if (m.isStill() && request.zoom()) {
                     sg.put("zoom", true);
                 } else if (m.isStill() && !request.staticPhotos()) {
                     // A slow slide, the other way for every other photo; pl: the slide's length when a render splits it.
                     boolean forward = photos++ % 2 == 0;
-                    sg.put("pan", tall ? (forward ? "down" : "up") : (forward ? "right" : "left")).put("pl", Planner.ms(moment.length()));
+                    sg.put("pan", tall ? (forward ? "down" : "up") : (forward ? "right" : "left")).put("pl", Timeline.ms(moment.length()));
                 }
                 if (!m.isStill()) {
                     sg.put("mute", request.mute() || !m.hasAudio());
@@ -112,7 +113,7 @@ final class Cuts {
 
     /** A clip frame as m:ss, to the nearest second. */
     private static String clock(int frame) {
-        int s = Math.round(frame / (float) Planner.FPS);
+        int s = Math.round(frame / (float) Timeline.FPS);
         return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

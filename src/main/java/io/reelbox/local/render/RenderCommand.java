@@ -1,5 +1,7 @@
-package io.reelbox.local;
+package io.reelbox.local.render;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ public final class RenderCommand {
             throws IOException {
         boolean picture = streams != Streams.AUDIO;
         boolean sound = streams != Streams.VIDEO;
-        int fps = draft.path("m").path("fps").asInt(Planner.FPS);
+        int fps = draft.path("m").path("fps").asInt(Timeline.FPS);
         int w = even(draft.path("m").path("width").asInt(1920));
         int h = even(draft.path("m").path("height").asInt(1080));
         String fill = draft.path("m").path("fill").asText("blur");
@@ -58,7 +60,7 @@ public final class RenderCommand {
         int i = 0;
         for (JsonNode sg : videoTrack.path("sg")) {
             Path src = source(media, sg);
-            int frames = Planner.frames(sg.path("d").asLong());
+            int frames = Timeline.frames(sg.path("d").asLong());
             long samples = frames * 48000L / fps;
             if (frames < 1) {
                 throw new IllegalArgumentException("segment " + i + " has no duration");
@@ -78,8 +80,8 @@ public final class RenderCommand {
                     // Framed once, then looped: the fill costs one still's worth of work, not a frame's. The time base is set
                     // to one frame first: a photo comes in at 1/25 s, where N/30 s rounds unevenly and a frame can go missing.
                     // A moving photo is framed a little larger and a window of the frame's size slides over it (Pan).
-                    Pan pan = Pan.of(sg.path("pan").asText(""), w, h, Planner.frames(sg.path("pl").asLong(sg.path("d").asLong())),
-                            Planner.frames(sg.path("in").asLong(0)));
+                    Pan pan = Pan.of(sg.path("pan").asText(""), w, h, Timeline.frames(sg.path("pl").asLong(sg.path("d").asLong())),
+                            Timeline.frames(sg.path("in").asLong(0)));
                     g.append(new Framing(pan.canvasWidth(), pan.canvasHeight(), fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i)
                             .chain("[" + input + ":v]", upright, String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,settb=1/%d,setpts=N,fps=%d",
                                     frames - 1, fps, fps) + pan.crop(), "[v" + i + "]"));
@@ -108,7 +110,7 @@ public final class RenderCommand {
             }
             lengths.add(frames);
             fx.add(sg.path("fx").asText("fade"));
-            td.add(Planner.frames(sg.path("td").asLong(0)));
+            td.add(Timeline.frames(sg.path("td").asLong(0)));
             i++;
         }
         int n = lengths.size();

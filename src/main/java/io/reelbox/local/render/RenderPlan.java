@@ -1,5 +1,6 @@
-package io.reelbox.local;
+package io.reelbox.local.render;
 
+import io.reelbox.local.Timeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.reelbox.local.RenderCommand.Command;
-import io.reelbox.local.RenderCommand.Streams;
+import io.reelbox.local.render.RenderCommand.Command;
+import io.reelbox.local.render.RenderCommand.Streams;
 
 /**
  * How one draft becomes a video. Short or unsplittable drafts: one ffmpeg run. Otherwise the picture is made as two
@@ -29,7 +30,7 @@ import io.reelbox.local.RenderCommand.Streams;
 public record RenderPlan(List<Command> video, Command audio, List<String> join, int totalFrames) {
 
     /** Below this a second process costs more than it saves. */
-    static final int MIN_SPLIT_FRAMES = 10 * Planner.FPS;
+    static final int MIN_SPLIT_FRAMES = 10 * Timeline.FPS;
 
     public static RenderPlan of(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, int parts)
             throws IOException {
@@ -70,8 +71,8 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
         int at = 0;
         for (int i = 0; i < n; i++) {
             start[i] = at;
-            length[i] = Planner.frames(sg.get(i).path("d").asLong());
-            out[i] = i < n - 1 ? Planner.frames(sg.get(i).path("td").asLong(0)) : 0;
+            length[i] = Timeline.frames(sg.get(i).path("d").asLong());
+            out[i] = i < n - 1 ? Timeline.frames(sg.get(i).path("td").asLong(0)) : 0;
             at += length[i] - out[i];
         }
         int total = at;
@@ -113,14 +114,14 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
         for (int i = first ? 0 : k; i <= (first ? k : sg.size() - 1); i++) {
             ObjectNode s = sg.get(i).deepCopy();
             if (i == k) {
-                int length = Planner.frames(s.path("d").asLong());
+                int length = Timeline.frames(s.path("d").asLong());
                 if (first) {
-                    s.put("d", Planner.ms(offset));
+                    s.put("d", Timeline.ms(offset));
                     s.remove("fx");
                     s.remove("td");
                 } else {
-                    s.put("d", Planner.ms(length - offset));
-                    s.put("in", s.path("in").asLong(0) + Planner.ms(offset));
+                    s.put("d", Timeline.ms(length - offset));
+                    s.put("in", s.path("in").asLong(0) + Timeline.ms(offset));
                 }
             }
             segments.add(s);
@@ -129,16 +130,16 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
         if (titles != null) {
             ArrayNode texts = tracks.addObject().put("tt", 7).putArray("sg");
             for (JsonNode text : titles.path("sg")) {
-                int st = Planner.frames(text.path("st").asLong(0));
-                int end = st + Planner.frames(text.path("d").asLong(0));
+                int st = Timeline.frames(text.path("st").asLong(0));
+                int end = st + Timeline.frames(text.path("d").asLong(0));
                 int a = Math.max(st, from);
                 int b = Math.min(end, to);
                 if (a < b) {
-                    texts.addObject().put("text", text.path("text").asText("")).put("st", Planner.ms(a - from)).put("d", Planner.ms(b - a));
+                    texts.addObject().put("text", text.path("text").asText("")).put("st", Timeline.ms(a - from)).put("d", Timeline.ms(b - a));
                 }
             }
         }
-        copy.put("d", Planner.ms(to - from));
+        copy.put("d", Timeline.ms(to - from));
         return copy;
     }
 }

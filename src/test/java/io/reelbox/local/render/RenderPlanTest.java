@@ -1,5 +1,9 @@
-package io.reelbox.local;
+package io.reelbox.local.render;
 
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
+import io.reelbox.local.plan.Planner;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +59,7 @@ class RenderPlanTest {
         for (JsonNode t : draft.path("t")) {
             if (t.path("tt").asInt() == 0) {
                 for (JsonNode sg : t.path("sg")) {
-                    total += Planner.frames(sg.path("d").asLong()) - Planner.frames(sg.path("td").asLong(0));
+                    total += Timeline.frames(sg.path("d").asLong()) - Timeline.frames(sg.path("td").asLong(0));
                 }
             }
         }
@@ -73,7 +77,7 @@ class RenderPlanTest {
         assertFalse(seamFirst.get(seamFirst.size() - 1).has("fx"), "the first half ends without a transition");
         assertTrue(halves[0].path("t").toString().contains("Seam"), "the title is in the first half");
         assertFalse(halves[1].path("t").toString().contains("Seam"), "and not in the second");
-        assertEquals(Planner.ms(frames(halves[0])), halves[0].path("d").asLong());
+        assertEquals(Timeline.ms(frames(halves[0])), halves[0].path("d").asLong());
     }
 
     @Test
@@ -101,10 +105,10 @@ class RenderPlanTest {
         infos.forEach(m -> files.put(m.id(), m.file()));
         Path split = render(draft, 2, files);
         Path whole = render(draft, 1, files);
-        double[] lengths = Probe.streamLengths(split, Planner.FPS);
+        double[] lengths = Probe.streamLengths(split, Timeline.FPS);
         assertEquals(20.0, lengths[0], 1e-9, "every frame, once");
-        assertEquals(lengths[0], lengths[1], 1.0 / Planner.FPS, "sound as long as the picture");
-        assertEquals(20.0, Probe.info(split).duration(), 1.0 / Planner.FPS);
+        assertEquals(lengths[0], lengths[1], 1.0 / Timeline.FPS, "sound as long as the picture");
+        assertEquals(20.0, Probe.info(split).duration(), 1.0 / Timeline.FPS);
         double ssim = Probe.ssim(split, whole);
         assertTrue(ssim > 0.99, "the same picture, frame by frame: SSIM " + ssim);
         assertTrue(Probe.whiteShare(Probe.frame(split, 1.0, 854, 480)) > 0.001, "the title");

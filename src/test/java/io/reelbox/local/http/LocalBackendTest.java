@@ -1,5 +1,7 @@
-package io.reelbox.local;
+package io.reelbox.local.http;
 
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.render.RenderQueue;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

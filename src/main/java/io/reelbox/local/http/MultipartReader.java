@@ -1,4 +1,4 @@
-package io.reelbox.local;
+package io.reelbox.local.http;
 
 import java.io.IOException;
 import java.io.InputStream;

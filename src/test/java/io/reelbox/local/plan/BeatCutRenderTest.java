@@ -1,5 +1,10 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
+import io.reelbox.local.render.RenderCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,11 +64,11 @@ class BeatCutRenderTest {
         assertEquals(0, p.waitFor(), () -> read(scratch.resolve("log")));
 
         List<byte[]> frames = Probe.frames(out, 16, 9);
-        assertEquals(20 * Planner.FPS, frames.size(), 1, "20 s of frames");
+        assertEquals(20 * Timeline.FPS, frames.size(), 1, "20 s of frames");
         List<Double> cuts = new ArrayList<>();
         for (int i = 1; i < frames.size(); i++) {
             if (distance(frames.get(i - 1), frames.get(i)) > 60) {
-                cuts.add(i / (double) Planner.FPS);
+                cuts.add(i / (double) Timeline.FPS);
             }
         }
         assertEquals(7, cuts.size(), "seven cuts between eight photos: " + cuts);

@@ -1,5 +1,7 @@
-package io.reelbox.local;
+package io.reelbox.local.plan;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +23,7 @@ import io.reelbox.local.prompt.Request;
  */
 public final class Planner {
 
-    public static final int FPS = 30;
+    static final int FPS = Timeline.FPS;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double DEFAULT_STILL = 4.0;
     private static final double DEFAULT_TRANSITION = 1.0;
@@ -374,10 +376,6 @@ public final class Planner {
     }
 
     static long ms(long frames) {
-        return Math.round(frames * 1000.0 / FPS);
-    }
-
-    public static int frames(long ms) {
-        return (int) Math.round(ms * FPS / 1000.0);
+        return Timeline.ms(frames);
     }
 }
