@@ -1,6 +1,5 @@
 package io.reelbox;
 
-import io.reelbox.local.Ffmpeg;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,12 +9,14 @@ import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.reelbox.chain.Chain;
-import io.reelbox.cluster.Cluster;
-import io.reelbox.cluster.ClusterDatabase;
 import io.reelbox.chain.HonourRetryAfter;
 import io.reelbox.chain.InputCheck;
 import io.reelbox.chain.NemoComponent;
+import io.reelbox.cluster.Cluster;
+import io.reelbox.cluster.ClusterDatabase;
 import io.reelbox.config.MillisFunction;
 import io.reelbox.config.Settings;
 import io.reelbox.config.Tunables;
@@ -26,13 +27,14 @@ import io.reelbox.inbox.DropKey;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.CreditGate;
 import io.reelbox.job.DiskGate;
+import io.reelbox.job.FileJournal;
 import io.reelbox.job.Intake;
 import io.reelbox.job.JobRegistry;
-import io.reelbox.job.FileJournal;
 import io.reelbox.job.Journal;
 import io.reelbox.job.Outbox;
 import io.reelbox.job.Outcomes;
 import io.reelbox.job.TokenStore;
+import io.reelbox.local.Ffmpeg;
 import io.reelbox.nemo.NemoClient;
 import io.reelbox.ops.BackendCheck;
 import io.reelbox.ops.DaemonState;
@@ -46,8 +48,6 @@ import io.reelbox.ops.JobMetrics;
 import io.reelbox.ops.OpsServer;
 import io.reelbox.ops.Posters;
 import io.reelbox.pool.RenderPool;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Everything the routes name, bound into a Camel context: the {@code nemo:} component, the beans ({@code intake},

@@ -1,14 +1,12 @@
 package io.reelbox;
 
-import io.reelbox.local.LocalSetup;
-import io.reelbox.local.http.LocalBackend;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckHelper;
@@ -25,10 +23,12 @@ import io.reelbox.config.Settings;
 import io.reelbox.config.Tunables;
 import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.JobRegistry;
-import io.reelbox.pool.RenderPool;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.http.LocalBackend;
 import io.reelbox.ops.OpsServer;
 import io.reelbox.ops.StatusCommand;
 import io.reelbox.ops.SystemdNotifier;
+import io.reelbox.pool.RenderPool;
 
 /**
  * The daemon: Camel Main with the YAML routes from {@code routes/} (or the packaged copies when that folder is

@@ -1,16 +1,16 @@
 package io.reelbox.local;
 
-import io.reelbox.local.http.LocalBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.nio.file.StandardCopyOption;
 
 import io.reelbox.config.Settings;
+import io.reelbox.local.http.LocalBackend;
 
 /** Builds a {@link LocalBackend} from the settings: finds ffmpeg, unpacks the title font, picks the folders. */
 public final class LocalSetup {

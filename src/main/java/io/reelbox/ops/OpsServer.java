@@ -1,6 +1,5 @@
 package io.reelbox.ops;
 
-import io.reelbox.local.http.ByteRange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -25,6 +24,7 @@ import io.reelbox.config.Settings;
 import io.reelbox.guard.BrowserGuard;
 import io.reelbox.guard.GuardHandler;
 import io.reelbox.guard.HostAllowList;
+import io.reelbox.local.http.ByteRange;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

@@ -1,11 +1,12 @@
 package io.reelbox.ops;
 
-import io.reelbox.local.Ffmpeg;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+
+import io.reelbox.local.Ffmpeg;
 
 
 /**

@@ -1,12 +1,13 @@
 package io.reelbox.testing;
 
-import io.reelbox.local.Ffmpeg;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.reelbox.local.Ffmpeg;
 
 
 /**

@@ -1,7 +1,5 @@
 package io.reelbox.local.analysis;
 
-import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.MediaInfo;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.MediaInfo;
 
 
 /**

@@ -1,7 +1,5 @@
 package io.reelbox.local.analysis;
 
-import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.MediaInfo;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -9,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.MediaInfo;
 
 /**
  * What the backend learns about a medium once, at upload: for music its beats, for a clip its profile. An analysis

@@ -1,6 +1,5 @@
 package io.reelbox.local.analysis;
 
-import io.reelbox.local.Ffmpeg;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.reelbox.local.Ffmpeg;
 
 
 /** A medium's sound as mono samples at one rate, decoded by ffmpeg: what every audio analysis reads. */

@@ -1,9 +1,9 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
 import java.util.Locale;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import io.reelbox.local.analysis.Beats;
 
 /**

@@ -1,7 +1,5 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +8,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import io.reelbox.local.plan.MomentPicker.Choice;
 import io.reelbox.local.plan.MomentPicker.Moment;
 import io.reelbox.local.prompt.Request;

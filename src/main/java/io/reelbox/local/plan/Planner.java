@@ -1,7 +1,5 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import io.reelbox.local.prompt.PromptReader;
 import io.reelbox.local.prompt.Request;
 

@@ -1,6 +1,5 @@
 package io.reelbox.local.render;
 
-import io.reelbox.local.Timeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelbox.local.Timeline;
 import io.reelbox.local.render.RenderCommand.Command;
 import io.reelbox.local.render.RenderCommand.Streams;
 
@@ -59,7 +59,7 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
      * the video is short or no such frame exists.
      */
     static Optional<JsonNode[]> halves(JsonNode draft) {
-        JsonNode video = RenderCommand.track(draft, 0);
+        JsonNode video = Filters.track(draft, 0);
         if (video == null || video.path("sg").isEmpty()) {
             return Optional.empty();
         }
@@ -126,7 +126,7 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
             }
             segments.add(s);
         }
-        JsonNode titles = RenderCommand.track(draft, 7);
+        JsonNode titles = Filters.track(draft, 7);
         if (titles != null) {
             ArrayNode texts = tracks.addObject().put("tt", 7).putArray("sg");
             for (JsonNode text : titles.path("sg")) {

@@ -1,8 +1,5 @@
 package io.reelbox.local.render;
 
-import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 
 /**
  * Renders one draft at a time by default (two cores: a second ffmpeg would only slow both), the rest wait as

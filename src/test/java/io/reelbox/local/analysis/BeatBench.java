@@ -1,6 +1,5 @@
 package io.reelbox.local.analysis;
 
-import io.reelbox.local.Ffmpeg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.reelbox.local.Ffmpeg;
 import io.reelbox.testing.Probe;
 import io.reelbox.testing.Tracks;
 

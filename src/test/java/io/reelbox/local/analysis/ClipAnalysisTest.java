@@ -1,6 +1,5 @@
 package io.reelbox.local.analysis;
 
-import io.reelbox.local.MediaInfo;
 import static io.reelbox.testing.Footage.Kind.FLOOR;
 import static io.reelbox.testing.Footage.Kind.LIVELY;
 import static io.reelbox.testing.Footage.Kind.TALK;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.MediaInfo;
 import io.reelbox.testing.Footage;
 import io.reelbox.testing.Probe;
 

@@ -1,7 +1,5 @@
 package io.reelbox.local.analysis;
 
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.plan.MomentPicker;
 import static io.reelbox.testing.Footage.Kind.FLOOR;
 import static io.reelbox.testing.Footage.Kind.LIVELY;
 import static io.reelbox.testing.Footage.Kind.TALK;
@@ -18,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.reelbox.inbox.MediaKind;
-import io.reelbox.testing.Footage;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.plan.MomentPicker;
 import io.reelbox.testing.Footage.Part;
+import io.reelbox.testing.Footage;
 import io.reelbox.testing.Probe;
 
 /**

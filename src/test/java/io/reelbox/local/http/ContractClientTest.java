@@ -1,6 +1,5 @@
 package io.reelbox.local.http;
 
-import io.reelbox.local.LocalSetup;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.reelbox.local.LocalSetup;
 import io.reelbox.testing.Probe;
 import io.reelbox.testing.TestSettings;
 

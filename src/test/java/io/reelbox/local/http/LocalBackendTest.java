@@ -1,7 +1,5 @@
 package io.reelbox.local.http;
 
-import io.reelbox.local.LocalSetup;
-import io.reelbox.local.render.RenderQueue;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.reelbox.guard.HostAllowList;
 import io.reelbox.failure.Failure;
+import io.reelbox.guard.HostAllowList;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.render.RenderQueue;
 import io.reelbox.nemo.AgentTranscript;
 import io.reelbox.nemo.ApiException;
 import io.reelbox.nemo.NemoClient;

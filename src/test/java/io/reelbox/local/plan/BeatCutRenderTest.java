@@ -1,10 +1,5 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.LocalSetup;
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
-import io.reelbox.local.render.RenderCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,10 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import io.reelbox.local.analysis.BeatTracker;
 import io.reelbox.local.analysis.MediaAnalysis;
 import io.reelbox.local.analysis.Onsets;
 import io.reelbox.local.analysis.Pcm;
+import io.reelbox.local.render.RenderCommand;
 import io.reelbox.testing.Probe;
 import io.reelbox.testing.Tracks;
 

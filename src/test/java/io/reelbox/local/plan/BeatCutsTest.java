@@ -1,7 +1,5 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 import io.reelbox.local.analysis.Beats;
 
 /**

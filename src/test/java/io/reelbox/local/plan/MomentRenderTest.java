@@ -1,9 +1,5 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.LocalSetup;
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.render.RenderCommand;
 import static io.reelbox.testing.Footage.Kind.FLOOR;
 import static io.reelbox.testing.Footage.Kind.LIVELY;
 import static io.reelbox.testing.Footage.Kind.WALL;
@@ -25,7 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
 import io.reelbox.local.analysis.MediaAnalysis;
+import io.reelbox.local.render.RenderCommand;
 import io.reelbox.testing.Footage;
 import io.reelbox.testing.Probe;
 

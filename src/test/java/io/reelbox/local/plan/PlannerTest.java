@@ -1,7 +1,5 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
 
 class PlannerTest {
 

@@ -1,6 +1,5 @@
 package io.reelbox.local.plan;
 
-import io.reelbox.local.MediaInfo;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.MediaInfo;
 import io.reelbox.local.prompt.PromptReader;
 import io.reelbox.local.prompt.Request;
 

@@ -1,10 +1,5 @@
 package io.reelbox.local.render;
 
-import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.LocalSetup;
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
-import io.reelbox.local.plan.Planner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.Ffmpeg;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
+import io.reelbox.local.plan.Planner;
 import io.reelbox.testing.Probe;
 
 /**

@@ -1,9 +1,5 @@
 package io.reelbox.local.render;
 
-import io.reelbox.local.LocalSetup;
-import io.reelbox.local.MediaInfo;
-import io.reelbox.local.Timeline;
-import io.reelbox.local.plan.Planner;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.inbox.MediaKind;
+import io.reelbox.local.LocalSetup;
+import io.reelbox.local.MediaInfo;
+import io.reelbox.local.Timeline;
+import io.reelbox.local.plan.Planner;
 import io.reelbox.testing.Probe;
 
 /** A long render made as two halves side by side plus its sound: the same video as one run makes, to the frame. */
