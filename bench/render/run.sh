@@ -82,7 +82,8 @@ drop() {
 }
 
 start_daemon
-REF="combine my clips into a 60-second video with 1-second transitions, titled 'Urban Dreams', music at 35%"
+# "static photos": the hand-written command shows the stills still; bench/motion/run.sh measures the default, moving ones.
+REF="combine my clips into a 60-second video with 1-second transitions, titled 'Urban Dreams', music at 35%, static photos"
 # A daemon's first job also pays for the JVM's warm-up (about 1 s of compiling on these 2 cores): timed once, apart.
 echo "== 0. the daemon's first job (cold JVM), once: drop-to-outbox $(drop warmup "$REF") s"
 echo "== 1+2. the hand-written ffmpeg command, then drop-to-outbox through the daemon (java -Xmx256m, embedded"
@@ -105,7 +106,7 @@ echo "== 3. render time against output length and resolution (one run each; ffmp
 for v in "15-second 1080p" "60-second 1080p" "240-second 1080p" "60-second 720p" "60-second 4K"; do
   : > "$W/ffmpeg-times.txt"
   name=$(echo "$v" | tr -c 'a-zA-Z0-9\n' '-')
-  s=$(drop "$name" "combine my clips into a $v video with transitions, titled 'Urban Dreams', music at 35%")
+  s=$(drop "$name" "combine my clips into a $v video with transitions, titled 'Urban Dreams', music at 35%, static photos")
   echo "$v: render $(grep -o 'Local render [^ ]* done: .* in [0-9]* ms' "$W/daemon.log" | tail -1 | grep -o '[0-9]* ms$'); largest ffmpeg peak RSS $(grep -o '[0-9]* kB' "$W/ffmpeg-times.txt" | sort -n | tail -1); drop-to-outbox ${s} s; file $(stat -c %s "$W/d/outbox/$name.mp4") bytes"
 done
 fi

@@ -45,6 +45,9 @@ class EmbeddedExampleTest {
             double[] lengths = Probe.streamLengths(video, 30);
             assertEquals(lengths[0], lengths[1], 1 / 30.0, "sound as long as picture");
             assertTrue(Probe.whiteShare(Probe.frame(video, 1.0, 480, 270)) > 0.001, "the title 'Urban Dreams' at 1 s");
+            // The first photo pans slowly (2 px every 5 frames of 1920): between 6 s and 14 s, 32 px at 640 wide.
+            int moved = Probe.horizontalShift(Probe.frame(video, 6.0, 640, 360), Probe.frame(video, 14.0, 640, 360));
+            assertTrue(moved <= -25 && moved >= -40, "the first photo's content moves left as the window pans right: " + moved);
 
             JsonNode r = new ObjectMapper().readTree(report.toFile());
             assertEquals(Files.size(video), r.path("renders").get(0).path("size_bytes").asLong());

@@ -157,4 +157,36 @@ public final class Probe {
         }
         return Double.parseDouble(m.group(1));
     }
+
+    /** How far the picture's columns moved from {@code a} to {@code b} (640x360 RGB), in pixels (positive: to the right). */
+    public static int horizontalShift(byte[] a, byte[] b) {
+        double[] pa = columns(a, 640, 360);
+        double[] pb = columns(b, 640, 360);
+        int best = 0;
+        double bestDiff = Double.MAX_VALUE;
+        for (int s = -80; s <= 80; s++) {
+            double diff = 0;
+            int count = 0;
+            for (int x = 100; x < 540; x++) {
+                diff += Math.abs(pa[x] - pb[x + s]);
+                count++;
+            }
+            if (diff / count < bestDiff) {
+                bestDiff = diff / count;
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    private static double[] columns(byte[] rgb, int w, int h) {
+        double[] c = new double[w];
+        for (int y = h / 4; y < 3 * h / 4; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = (y * w + x) * 3;
+                c[x] += (rgb[i] & 0xff) + (rgb[i + 1] & 0xff) + (rgb[i + 2] & 0xff);
+            }
+        }
+        return c;
+    }
 }

@@ -168,45 +168,13 @@ class LocalRenderTest {
         assertLength(out, 8.0);
         // The first photo shows 4.5 s (135 frames): the window slides a pixel a frame (of 1920), 134 in all; between
         // 0.2 s and 3.3 s that is 93 pixels, 31 at the 640 measured here. The content moves against the window.
-        int first = shift(Probe.frame(out, 0.2, 640, 360), Probe.frame(out, 3.3, 640, 360));
+        int first = Probe.horizontalShift(Probe.frame(out, 0.2, 640, 360), Probe.frame(out, 3.3, 640, 360));
         assertEquals(-31, first, 2, "the first photo's content moves left");
-        int second = shift(Probe.frame(out, 4.7, 640, 360), Probe.frame(out, 7.8, 640, 360));
+        int second = Probe.horizontalShift(Probe.frame(out, 4.7, 640, 360), Probe.frame(out, 7.8, 640, 360));
         assertEquals(31, second, 2, "the second photo's the other way");
 
         Path still = render("an 8 second video with static photos", "pattern1.jpg", "pattern2.jpg");
-        assertEquals(0, shift(Probe.frame(still, 0.2, 640, 360), Probe.frame(still, 3.3, 640, 360)), "static photos do not move");
-    }
-
-    /** How far the picture's columns moved from {@code a} to {@code b}, in pixels (positive: to the right). */
-    private static int shift(byte[] a, byte[] b) {
-        double[] pa = columns(a, 640, 360);
-        double[] pb = columns(b, 640, 360);
-        int best = 0;
-        double bestDiff = Double.MAX_VALUE;
-        for (int s = -80; s <= 80; s++) {
-            double diff = 0;
-            int count = 0;
-            for (int x = 100; x < 540; x++) {
-                diff += Math.abs(pa[x] - pb[x + s]);
-                count++;
-            }
-            if (diff / count < bestDiff) {
-                bestDiff = diff / count;
-                best = s;
-            }
-        }
-        return best;
-    }
-
-    private static double[] columns(byte[] rgb, int w, int h) {
-        double[] c = new double[w];
-        for (int y = h / 4; y < 3 * h / 4; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = (y * w + x) * 3;
-                c[x] += (rgb[i] & 0xff) + (rgb[i + 1] & 0xff) + (rgb[i + 2] & 0xff);
-            }
-        }
-        return c;
+        assertEquals(0, Probe.horizontalShift(Probe.frame(still, 0.2, 640, 360), Probe.frame(still, 3.3, 640, 360)), "static photos do not move");
     }
 
     @Test
