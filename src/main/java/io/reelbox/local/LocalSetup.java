@@ -35,7 +35,22 @@ public final class LocalSetup {
                 .map(Path::of).forEach(roots::add);
         return LocalBackend.start(new LocalBackend.Config(dir, ffmpeg, font(dir), settings.bytes("reelbox.upload.max-size"),
                 settings.integer("reelbox.local.render-concurrency"), renderParts(settings), settings.duration("reelbox.local.retention"),
-                roots, io.reelbox.guard.HostAllowList.of(settings)), host, port);
+                roots, io.reelbox.guard.HostAllowList.of(settings), loudness(settings)), host, port);
+    }
+
+    private static double loudness(Settings settings) {
+        String raw = settings.get("reelbox.local.loudness", "-14").strip();
+        double lufs;
+        try {
+            lufs = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            lufs = Double.NaN;
+        }
+        if (!(lufs >= -31 && lufs <= -5)) {
+            throw new IllegalStateException("Setting 'reelbox.local.loudness' must be a loudness in LUFS from -31 to -5 "
+                    + "(-14 for social video, -16, -23 for broadcast), got '" + raw + "'");
+        }
+        return lufs;
     }
 
     private static int renderParts(Settings settings) {

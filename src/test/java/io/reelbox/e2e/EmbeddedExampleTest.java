@@ -48,6 +48,9 @@ class EmbeddedExampleTest {
             // The first photo pans slowly (2 px every 5 frames of 1920): between 6 s and 14 s, 32 px at 640 wide.
             int moved = Probe.horizontalShift(Probe.frame(video, 6.0, 640, 360), Probe.frame(video, 14.0, 640, 360));
             assertTrue(moved <= -25 && moved >= -40, "the first photo's content moves left as the window pans right: " + moved);
+            double[] loudness = Probe.loudness(video);
+            assertEquals(-14, loudness[0], 1.0, "the example plays at -14 LUFS (it was -29.9 before the loudness passes)");
+            assertTrue(loudness[1] <= -0.8, "true peak " + loudness[1]);
 
             JsonNode r = new ObjectMapper().readTree(report.toFile());
             assertEquals(Files.size(video), r.path("renders").get(0).path("size_bytes").asLong());

@@ -189,4 +189,65 @@ public final class Probe {
         }
         return c;
     }
+
+    /** The integrated loudness (LUFS) and true peak (dBTP) of the file's sound, as ffmpeg's EBU R128 meter reads it. */
+    public static double[] loudness(Path file) throws IOException {
+        String log = ffmpeg().run(List.of("-nostats", "-i", file.toString(), "-vn", "-af", "ebur128=peak=true", "-f", "null", "-"), 120);
+        return new double[] {last(log, "I:\\s+(-?[0-9.]+|-inf) LUFS"), last(log, "Peak:\\s+(-?[0-9.]+|-inf) dBFS")};
+    }
+
+    private static double last(String log, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(log);
+        String v = null;
+        while (m.find()) {
+            v = m.group(1);
+        }
+        if (v == null) {
+            throw new IllegalStateException("no " + regex + " in " + log);
+        }
+        return v.equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(v);
+    }
+
+    /** The times (s) of the video's keyframes, in order. */
+    public static List<Double> keyframes(Path file) throws IOException {
+        String log = ffmpeg().run(List.of("-skip_frame", "nokey", "-i", file.toString(), "-an", "-vf", "showinfo", "-f", "null", "-"), 120);
+        List<Double> times = new ArrayList<>();
+        Matcher m = Pattern.compile("pts_time:([0-9.]+)").matcher(log);
+        while (m.find()) {
+            times.add(Double.parseDouble(m.group(1)));
+        }
+        return times;
+    }
+
+    /** The MP4's box types as a tree: each top-level box, and inside moov each path that exists ("moov/trak/edts"). */
+    public static List<String> boxes(Path file) throws IOException {
+        byte[] b = java.nio.file.Files.readAllBytes(file);
+        List<String> out = new ArrayList<>();
+        walk(b, 0, b.length, "", out);
+        return out;
+    }
+
+    private static void walk(byte[] b, int from, int to, String prefix, List<String> out) {
+        java.util.Set<String> containers = java.util.Set.of("moov", "trak", "edts", "mdia", "minf", "stbl");
+        int at = from;
+        while (at + 8 <= to) {
+            long size = ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+            String type = new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            int header = 8;
+            if (size == 1) {
+                size = java.nio.ByteBuffer.wrap(b, at + 8, 8).getLong();
+                header = 16;
+            } else if (size == 0) {
+                size = to - at;
+            }
+            if (size < header || at + size > to) {
+                return;
+            }
+            out.add(prefix + type);
+            if (containers.contains(type)) {
+                walk(b, at + header, (int) (at + size), prefix + type + "/", out);
+            }
+            at += (int) size;
+        }
+    }
 }

@@ -54,10 +54,11 @@ public final class LocalBackend implements AutoCloseable {
     /**
      * What the backend needs to run. {@code fileRoots}: the folders whose files may be uploaded by {@code file:} URL
      * (resolved, links followed); none, and no file is taken that way. {@code hosts}: the names it answers to (a page
-     * that rebinds its DNS name to this address must not render on it or read its links).
+     * that rebinds its DNS name to this address must not render on it or read its links). {@code loudness}: the
+     * integrated loudness (LUFS) every video's sound is brought to.
      */
     public record Config(Path dir, Ffmpeg ffmpeg, Path font, long maxUpload, int renderConcurrency, int renderParts, Duration retention,
-                         List<Path> fileRoots, HostAllowList hosts) {
+                         List<Path> fileRoots, HostAllowList hosts, double loudness) {
     }
 
     /** One endpoint: a method, a path pattern (its groups are the handler's parameters), and whether it needs a token. */
@@ -97,7 +98,8 @@ public final class LocalBackend implements AutoCloseable {
         this.agent = new Agent(sessions);
         this.guard = new BrowserGuard(config.hosts(), path -> false);
         this.renderSlots = Math.max(1, config.renderConcurrency());
-        this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency(), config.renderParts());
+        this.renders = new RenderQueue(config.ffmpeg(), config.font(), config.dir().resolve("renders"), config.renderConcurrency(), config.renderParts(),
+                config.loudness());
         this.exports = new Exports(sessions, renders, links);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "local-sweeper");

@@ -26,8 +26,11 @@ public final class RenderCommand {
     public record Command(List<String> args, int totalFrames) {
     }
 
-    /** What one ffmpeg run makes: the whole video, or only its picture or its sound (for a render made in parts). */
-    public enum Streams { BOTH, VIDEO, AUDIO }
+    /**
+     * What one ffmpeg run makes: the whole video, or only its picture or its sound (for a render made in parts), or
+     * nothing but a measurement of the sound's loudness (the first of {@link Loudness}'s two passes).
+     */
+    public enum Streams { BOTH, VIDEO, AUDIO, MEASURE }
 
     private final JsonNode draft;
     private final Map<String, Path> media;
@@ -39,6 +42,7 @@ public final class RenderCommand {
     private final int h;
     private final String fill;
     private final JsonNode videoTrack;
+    private final Loudness loudness;
     /** Whether any segment brings its own sound: if none does, the per-segment audio chain is left out. */
     private final boolean anySound;
     private final List<String> args = new ArrayList<>();
@@ -53,11 +57,12 @@ public final class RenderCommand {
     private String v;
     private String a;
 
-    private RenderCommand(JsonNode draft, Map<String, Path> media, Path scratch, Streams streams) {
+    private RenderCommand(JsonNode draft, Map<String, Path> media, Path scratch, Streams streams, Loudness loudness) {
         this.draft = draft;
         this.media = media;
         this.scratch = scratch;
-        this.picture = streams != Streams.AUDIO;
+        this.loudness = loudness;
+        this.picture = streams == Streams.BOTH || streams == Streams.VIDEO;
         this.sound = streams != Streams.VIDEO;
         this.fps = draft.path("m").path("fps").asInt(Timeline.FPS);
         this.w = Filters.even(draft.path("m").path("width").asInt(1920));
@@ -78,7 +83,16 @@ public final class RenderCommand {
 
     public static Command build(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, Streams streams)
             throws IOException {
-        RenderCommand c = new RenderCommand(draft, media, scratch, streams);
+        return build(draft, media, font, scratch, output, streams, null);
+    }
+
+    /**
+     * The run that makes {@code streams} of {@code draft} into {@code output} (ignored when measuring), its sound
+     * brought to {@code loudness} (null: as mixed; for {@link Streams#MEASURE}, only the target is read).
+     */
+    public static Command build(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, Streams streams,
+                                Loudness loudness) throws IOException {
+        RenderCommand c = new RenderCommand(draft, media, scratch, streams, loudness);
         int i = 0;
         for (JsonNode sg : c.videoTrack.path("sg")) {
             c.segment(sg, i++);
@@ -88,12 +102,20 @@ public final class RenderCommand {
         c.music();
         c.silences();
         List<String> outputs = c.outputs(streams);
-        Path script = scratch.resolve(streams == Streams.BOTH ? "graph.txt" : "graph-" + output.getFileName() + ".txt");
+        Path script = scratch.resolve(switch (streams) {
+            case BOTH -> "graph.txt";
+            case MEASURE -> "graph-loudness.txt";
+            default -> "graph-" + output.getFileName() + ".txt";
+        });
         Files.writeString(script, c.g.toString().replaceFirst(";\\s*$", ""), StandardCharsets.UTF_8);
         c.args.addAll(List.of("-filter_complex_script", script.toString()));
         c.args.addAll(outputs);
-        c.args.addAll(List.of("-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y", "-progress", "pipe:1", "-nostats",
-                output.toString()));
+        if (streams == Streams.MEASURE) {
+            c.args.addAll(List.of("-f", "null", "-progress", "pipe:1", "-nostats", "-"));
+        } else {
+            c.args.addAll(List.of("-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y",
+                    "-progress", "pipe:1", "-nostats", output.toString()));
+        }
         return new Command(c.args, c.total);
     }
 
@@ -296,7 +318,8 @@ public final class RenderCommand {
         List<String> outputs = new ArrayList<>();
         if (picture) {
             g.append("[").append(v).append("]null[vout];\n");
-            outputs.addAll(List.of("-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23"));
+            // A keyframe at least every 2 s (closed GOPs, x264's default), so a player seeks where it is asked to.
+            outputs.addAll(List.of("-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-g", String.valueOf(2 * fps)));
             if (streams == Streams.VIDEO) {
                 // One of two halves made side by side: two encoder threads each fill two cores, with about 25 MB less
                 // memory per encoder than x264's own choice (three).
@@ -314,8 +337,11 @@ public final class RenderCommand {
             }
             outputs.addAll(List.of("-pix_fmt", "yuv420p", "-r", String.valueOf(fps)));
         }
-        if (sound) {
-            g.append("[").append(a).append("]anull[aout];\n");
+        if (streams == Streams.MEASURE) {
+            g.append("[").append(a).append("]").append(Loudness.measuring(loudness.target())).append("[aout];\n");
+            outputs.addAll(List.of("-map", "[aout]"));
+        } else if (sound) {
+            g.append("[").append(a).append("]anull").append(loudness == null ? "" : loudness.applying()).append("[aout];\n");
             outputs.addAll(List.of("-map", "[aout]", "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2"));
         }
         return outputs;

@@ -34,9 +34,15 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
 
     public static RenderPlan of(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, int parts)
             throws IOException {
+        return of(draft, media, font, scratch, output, parts, null);
+    }
+
+    /** The plan, its sound brought to {@code loudness} (null: as mixed). */
+    public static RenderPlan of(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, int parts,
+                                Loudness loudness) throws IOException {
         Optional<JsonNode[]> halves = parts >= 2 ? halves(draft) : Optional.empty();
         if (halves.isEmpty()) {
-            Command whole = RenderCommand.build(draft, media, font, scratch, output, Streams.BOTH);
+            Command whole = RenderCommand.build(draft, media, font, scratch, output, Streams.BOTH, loudness);
             return new RenderPlan(List.of(whole), null, List.of(), whole.totalFrames());
         }
         Path first = scratch.resolve("part-1.mp4");
@@ -44,12 +50,13 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
         Path sound = scratch.resolve("sound.m4a");
         Command a = RenderCommand.build(halves.get()[0], media, font, scratch, first, Streams.VIDEO);
         Command b = RenderCommand.build(halves.get()[1], media, font, scratch, second, Streams.VIDEO);
-        Command s = RenderCommand.build(draft, media, font, scratch, sound, Streams.AUDIO);
+        Command s = RenderCommand.build(draft, media, font, scratch, sound, Streams.AUDIO, loudness);
         Path list = scratch.resolve("parts.txt");
         // Scratch paths are ours (RenderCommand refuses quotes in them), so plain quoting is enough here.
         Files.writeString(list, "file '" + first.toAbsolutePath() + "'\nfile '" + second.toAbsolutePath() + "'\n", StandardCharsets.UTF_8);
         List<String> join = List.of("-f", "concat", "-safe", "0", "-i", list.toString(), "-i", sound.toString(), "-map", "0:v",
-                "-map", "1:a", "-c", "copy", "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y", output.toString());
+                "-map", "1:a", "-c", "copy", "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y",
+                output.toString());
         return new RenderPlan(List.of(a, b), s, join, s.totalFrames());
     }
 

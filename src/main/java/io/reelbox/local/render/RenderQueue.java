@@ -62,15 +62,20 @@ public final class RenderQueue implements AutoCloseable {
     private final Path font;
     private final Path dir;
     private final int parts;
+    private final double loudness;
     private final ExecutorService workers;
     private final Map<String, Render> renders = new ConcurrentHashMap<>();
 
-    /** {@code parts}: 1 renders each video in one ffmpeg run; 2 renders long ones as two halves side by side. */
-    public RenderQueue(Ffmpeg ffmpeg, Path font, Path dir, int concurrency, int parts) {
+    /**
+     * {@code parts}: 1 renders each video in one ffmpeg run; 2 renders long ones as two halves side by side.
+     * {@code loudness}: the integrated loudness every video's sound is brought to (LUFS).
+     */
+    public RenderQueue(Ffmpeg ffmpeg, Path font, Path dir, int concurrency, int parts, double loudness) {
         this.ffmpeg = ffmpeg;
         this.font = font;
         this.dir = dir;
         this.parts = parts;
+        this.loudness = loudness;
         this.workers = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
             Thread t = new Thread(r, "local-render");
             t.setDaemon(true);
@@ -127,7 +132,6 @@ public final class RenderQueue implements AutoCloseable {
             Files.createDirectories(dir);
             scratch = Files.createTempDirectory(dir, ".work-" + r.id);
             Path part = scratch.resolve("out.mp4");
-            RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts);
             synchronized (r) {
                 if (r.cancelled) {
                     return;
@@ -135,6 +139,7 @@ public final class RenderQueue implements AutoCloseable {
                 r.status = "processing";
             }
             long t0 = System.nanoTime();
+            RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts, measureLoudness(r, draft, media, scratch));
             long[] done = new long[plan.video().size()];
             double totalUs = plan.totalFrames() * 1_000_000.0 / Timeline.FPS;
             List<Run> runs = new java.util.ArrayList<>();
@@ -183,13 +188,24 @@ public final class RenderQueue implements AutoCloseable {
                 if (r.cancelled) {
                     return;
                 }
-                r.error = e.getMessage();
+                // A full disk can strike any pass, the loudness pass's log included: say so, and where.
+                boolean full = diskFull(dir) && (e.getMessage() == null || !e.getMessage().startsWith(NO_SPACE));
+                r.error = full ? NO_SPACE + " (" + dir + "): " + e.getMessage() : e.getMessage();
                 r.end("failed");
             }
             LOG.warn("Local render {} failed: {}", r.id, e.getMessage());
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    /** The first of the two loudness passes: the sound alone, mixed as the render will mix it, measured. */
+    private Loudness measureLoudness(Render r, JsonNode draft, Map<String, Path> media, Path scratch) throws IOException, InterruptedException {
+        Path log = scratch.resolve("ffmpeg-loudness.log");
+        RenderCommand.Command measure = RenderCommand.build(draft, media, font, scratch, scratch.resolve("none"), RenderCommand.Streams.MEASURE,
+                new Loudness(loudness, null));
+        start(r, measure.args(), log, us -> { }).finish(r);
+        return Loudness.read(loudness, Files.readString(log));
     }
 
     /** One ffmpeg process of a render, its progress read on a thread of its own so that parts run side by side. */

@@ -47,7 +47,7 @@ class LocalBackendTest {
     @BeforeAll
     static void start() throws Exception {
         backend = LocalBackend.start(new LocalBackend.Config(dir.resolve("local"), Probe.ffmpeg(), LocalSetup.font(dir),
-                2_000_000, 1, 2, Duration.ofHours(1), List.of(dir.resolve("media")), HostAllowList.of("")), 0);
+                2_000_000, 1, 2, Duration.ofHours(1), List.of(dir.resolve("media")), HostAllowList.of(""), -14), 0);
         client = new NemoClient(TestSettings.with(Map.of()), backend::baseUrl);
         token = client.anonymousToken("test-client").token();
         still = Probe.still(Files.createDirectories(dir.resolve("media")).resolve("photo.jpg"), "color=c=0x203040:s=640x360");
@@ -56,7 +56,7 @@ class LocalBackendTest {
 
     /** Another backend, in {@code folder}, taking files by file: URL only under {@code roots}. */
     private static LocalBackend backendIn(Path folder, Duration retention, List<Path> roots) throws Exception {
-        return LocalBackend.start(new LocalBackend.Config(folder, Probe.ffmpeg(), LocalSetup.font(dir), 2_000_000, 1, 2, retention, roots, HostAllowList.of("")), 0);
+        return LocalBackend.start(new LocalBackend.Config(folder, Probe.ffmpeg(), LocalSetup.font(dir), 2_000_000, 1, 2, retention, roots, HostAllowList.of(""), -14), 0);
     }
 
     @AfterAll
@@ -213,7 +213,7 @@ class LocalBackendTest {
         // stay on loopback); links must name the address the client used, not 127.0.0.1.
         java.net.InetAddress other = java.net.InetAddress.getByName("127.0.0.2");
         try (LocalBackend node = LocalBackend.start(new LocalBackend.Config(dir.resolve("node2"), Probe.ffmpeg(), LocalSetup.font(dir),
-                2_000_000, 1, 2, Duration.ofHours(1), List.of(), HostAllowList.of("")), other, 0);
+                2_000_000, 1, 2, Duration.ofHours(1), List.of(), HostAllowList.of(""), -14), other, 0);
              NemoClient c = new NemoClient(TestSettings.with(Map.of()), node::baseUrl)) {
             assertTrue(node.baseUrl().startsWith("http://127.0.0.2:"), node.baseUrl());
             String t = c.anonymousToken("far-away").token();

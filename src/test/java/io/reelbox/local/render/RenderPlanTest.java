@@ -89,7 +89,7 @@ class RenderPlanTest {
 
     private Path render(JsonNode draft, int parts, Map<String, Path> files) throws Exception {
         Path dir = Files.createDirectories(work.resolve("parts-" + parts));
-        try (RenderQueue queue = new RenderQueue(Probe.ffmpeg(), LocalSetup.font(work), dir, 1, parts)) {
+        try (RenderQueue queue = new RenderQueue(Probe.ffmpeg(), LocalSetup.font(work), dir, 1, parts, -14)) {
             assertTrue(queue.submit("r", draft, files));
             await().atMost(Duration.ofMinutes(2)).until(() -> !queue.get("r").status.matches("pending|processing"));
             assertEquals("completed", queue.get("r").status, () -> queue.get("r").error);
