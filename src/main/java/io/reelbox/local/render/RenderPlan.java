@@ -50,7 +50,7 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
         Path sound = scratch.resolve("sound.m4a");
         Command a = RenderCommand.build(halves.get()[0], media, font, scratch, first, Streams.VIDEO);
         Command b = RenderCommand.build(halves.get()[1], media, font, scratch, second, Streams.VIDEO);
-        Command s = RenderCommand.build(draft, media, font, scratch, sound, Streams.AUDIO, loudness);
+        Command s = sound(draft, media, font, scratch, loudness);
         Path list = scratch.resolve("parts.txt");
         // Scratch paths are ours (RenderCommand refuses quotes in them), so plain quoting is enough here.
         Files.writeString(list, "file '" + first.toAbsolutePath() + "'\nfile '" + second.toAbsolutePath() + "'\n", StandardCharsets.UTF_8);
@@ -58,6 +58,11 @@ public record RenderPlan(List<Command> video, Command audio, List<String> join, 
                 "-map", "1:a", "-c", "copy", "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y",
                 output.toString());
         return new RenderPlan(List.of(a, b), s, join, s.totalFrames());
+    }
+
+    /** The sound of a split render, brought to {@code loudness}: built apart, so it may start once that is measured. */
+    public static Command sound(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Loudness loudness) throws IOException {
+        return RenderCommand.build(draft, media, font, scratch, scratch.resolve("sound.m4a"), Streams.AUDIO, loudness);
     }
 
     /**

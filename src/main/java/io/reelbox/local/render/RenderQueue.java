@@ -139,23 +139,12 @@ public final class RenderQueue implements AutoCloseable {
                 r.status = "processing";
             }
             long t0 = System.nanoTime();
-            RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts, measureLoudness(r, draft, media, scratch));
-            long[] done = new long[plan.video().size()];
-            double totalUs = plan.totalFrames() * 1_000_000.0 / Timeline.FPS;
-            List<Run> runs = new java.util.ArrayList<>();
-            for (int k = 0; k < plan.video().size(); k++) {
-                int slot = k;
-                runs.add(start(r, plan.video().get(k).args(), scratch.resolve("ffmpeg-" + k + ".log"), us -> {
-                    done[slot] = us;
-                    r.progress = (int) Math.min(99, Math.max(0, Math.round(java.util.Arrays.stream(done).sum() * 100 / totalUs)));
-                }));
+            RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts, null);
+            boolean split = plan.audio() != null;
+            if (!split) {
+                plan = RenderPlan.of(draft, media, font, scratch, part, parts, measureLoudness(r, draft, media, scratch));
             }
-            if (plan.audio() != null) {
-                runs.add(start(r, plan.audio().args(), scratch.resolve("ffmpeg-sound.log"), us -> { }));
-            }
-            for (Run run : runs) {
-                run.finish(r);
-            }
+            runParts(r, plan, split, draft, media, scratch);
             if (!plan.join().isEmpty()) {
                 start(r, plan.join(), scratch.resolve("ffmpeg-join.log"), us -> { }).finish(r);
             }
@@ -192,10 +181,34 @@ public final class RenderQueue implements AutoCloseable {
                 boolean full = diskFull(dir) && (e.getMessage() == null || !e.getMessage().startsWith(NO_SPACE));
                 r.error = full ? NO_SPACE + " (" + dir + "): " + e.getMessage() : e.getMessage();
                 r.end("failed");
+                r.processes.forEach(Process::destroyForcibly);
             }
             LOG.warn("Local render {} failed: {}", r.id, e.getMessage());
         } finally {
             deleteTree(scratch);
+        }
+    }
+
+    /** The picture's runs side by side, and the sound's (its loudness measured meanwhile when it is apart); waits for all. */
+    private void runParts(Render r, RenderPlan plan, boolean split, JsonNode draft, Map<String, Path> media, Path scratch)
+            throws IOException, InterruptedException {
+        long[] done = new long[plan.video().size()];
+        double totalUs = plan.totalFrames() * 1_000_000.0 / Timeline.FPS;
+        List<Run> runs = new java.util.ArrayList<>();
+        for (int k = 0; k < plan.video().size(); k++) {
+            int slot = k;
+            runs.add(start(r, plan.video().get(k).args(), scratch.resolve("ffmpeg-" + k + ".log"), us -> {
+                done[slot] = us;
+                r.progress = (int) Math.min(99, Math.max(0, Math.round(java.util.Arrays.stream(done).sum() * 100 / totalUs)));
+            }));
+        }
+        if (split) {
+            // The picture's halves are under way: the loudness pass runs beside them, then the sound it sets.
+            runs.add(start(r, RenderPlan.sound(draft, media, font, scratch, measureLoudness(r, draft, media, scratch)).args(),
+                    scratch.resolve("ffmpeg-sound.log"), us -> { }));
+        }
+        for (Run run : runs) {
+            run.finish(r);
         }
     }
 
