@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.reelbox.local.Timeline;
 import io.reelbox.local.analysis.ClipProfile;
 
 /**
@@ -16,7 +17,7 @@ import io.reelbox.local.analysis.ClipProfile;
  */
 public final class MomentPicker {
 
-    static final int FPS = 30;
+    static final int FPS = Timeline.FPS;
     /** Frames per unit of the search: two profile samples, 0.4 s. */
     static final int UNIT = 2 * FPS / ClipProfile.RATE;
     static final double MIN_SECONDS = 1.5;
