@@ -74,7 +74,7 @@ public final class Planner {
             int fade = Math.min((int) (MUSIC_FADE * FPS), totalFrames / 2);
             tracks.addObject().put("tt", 1).putArray("sg").addObject().put("src", music.id()).put("st", 0).put("d", ms(totalFrames))
                     .put("in", Math.round(timing.musicIn() * 1000)).put("v", volume / 100.0).put("fo", ms(fade))
-                    .put("loop", music.duration() * FPS < totalFrames);
+                    .put("loop", music.duration() * FPS < totalFrames).put("duck", ducks(r, visuals));
         } else if (r.musicVolume() != null && !r.noMusic()) {
             notDone.add("music at " + r.musicVolume() + "%: this session has no audio file to play");
         }
@@ -97,6 +97,11 @@ public final class Planner {
         Reply reply = new Reply(r, frame, fill, visuals, music, volume, d, tt, lengths.cutsBecause(), totalFrames, titleSeconds,
                 timing.says() + cuts.says());
         return new Plan(draft, reply.text(notDone, changed));
+    }
+
+    /** Whether the music is lowered under the clips' own sound: when some clip keeps its sound, unless asked not to. */
+    static boolean ducks(Request r, List<MediaInfo> visuals) {
+        return !r.noDucking() && !r.mute() && visuals.stream().anyMatch(m -> !m.isStill() && m.hasAudio());
     }
 
     /** The frame's size: asked for, or following the media (mostly portrait → 9:16, else 16:9). */

@@ -54,8 +54,10 @@ record Reply(Request r, Planner.Frame frame, String fill, List<MediaInfo> visual
                     : (r.mute() ? "The clips' own sound is muted. " : "The clips keep their own sound. "));
         }
         if (music != null) {
-            sb.append(String.format(Locale.ROOT, "%s plays underneath at %d%%%s and fades out over the last %.0f s. ",
+            sb.append(String.format(Locale.ROOT, "%s plays underneath at %d%%%s%s and fades out over the last %.0f s. ",
                     music.file().getFileName(), volume, music.duration() * FPS < total ? ", looped" : "",
+                    Planner.ducks(r, visuals) ? ", lowered while a clip's own sound plays (say \"no ducking\" to keep it level)"
+                            : r.noDucking() ? ", at one level as asked" : "",
                     Math.min(MUSIC_FADE, total / 2.0 / FPS)));
         } else if (r.noMusic()) {
             sb.append("No background music, as asked. ");

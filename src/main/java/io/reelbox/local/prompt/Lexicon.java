@@ -24,7 +24,7 @@ public record Lexicon(Map<String, Language> languages, Map<String, List<String>>
                            List<String> articles, String joiners, String half, String seconds, String minutes,
                            List<String> connectors, List<String> blockers, Map<String, String> nouns, String weakVideo,
                            Map<String, String> transitionKinds, String noTransitions, Map<String, String> aspect,
-                           Map<String, String> resolution, String mute, String noMusic, String zoom, String noZoom, String evenTiming,
+                           Map<String, String> resolution, String mute, String noMusic, String zoom, String noZoom, String evenTiming, String noDucking,
                            Map<String, String> fill, String quiet, String loud, String titleLead,
                            Map<String, String> unsupported) {
 

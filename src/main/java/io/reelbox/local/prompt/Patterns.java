@@ -41,6 +41,7 @@ final class Patterns {
     Pattern zoom;
     Pattern noZoom;
     Pattern evenTiming;
+    Pattern noDucking;
     Map<String, Pattern> fill = new LinkedHashMap<>();
     Pattern quiet;
     Pattern loud;
@@ -112,6 +113,7 @@ final class Patterns {
         c.zoom = pattern(langs, Language::zoom);
         c.noZoom = pattern(langs, Language::noZoom);
         c.evenTiming = pattern(langs, Language::evenTiming);
+        c.noDucking = pattern(langs, Language::noDucking);
         for (String f : List.of("crop", "black", "blur")) {
             c.fill.put(f, pattern(langs, l -> l.fill().get(f)));
         }

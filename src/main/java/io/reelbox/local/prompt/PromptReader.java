@@ -187,6 +187,7 @@ public final class PromptReader {
         boolean mute = find(text, c.mute, recognised);
         boolean noMusic = find(text, c.noMusic, recognised);
         boolean evenTiming = find(text, c.evenTiming, recognised);
+        boolean noDucking = find(text, c.noDucking, recognised);
 
         String title = title(text, c, nouns, recognised);
         boolean titleNamed = nouns.stream().anyMatch(n -> n.concept().equals("title") && !negated(text, n));
@@ -196,7 +197,7 @@ public final class PromptReader {
 
         Double videoSeconds = bound.get("video");
         boolean anything = videoSeconds != null || shortSide != null || aspect != null || transitions != null || volume != null
-                || noMusic || title != null || mute || zoom || staticPhotos || evenTiming || fill != null || !bound.isEmpty();
+                || noMusic || title != null || mute || zoom || staticPhotos || evenTiming || noDucking || fill != null || !bound.isEmpty();
         boolean understood = detected.understood() && (anything || !detected.guessed());
         if (videoSeconds == null && (!understood || !anything)) {
             videoSeconds = Lengths.anyLanguageLength(text, recognised);
@@ -207,7 +208,7 @@ public final class PromptReader {
         List<String> notUnderstood = understood ? List.of() : unread(text, recognised);
         String language = detected.understood() ? (understood ? detected.name() : "a language I do not know") : detected.name();
         return new Request(videoSeconds, shortSide, aspect, transitions, kind, transitionSeconds, volume, noMusic, title,
-                bound.get("title"), mute, zoom, staticPhotos, evenTiming, fill, bound.get("still"), titleWithoutText, unsupported,
+                bound.get("title"), mute, zoom, staticPhotos, evenTiming, noDucking, fill, bound.get("still"), titleWithoutText, unsupported,
                 List.copyOf(new LinkedHashSet<>(adjustments)), language, understood, notUnderstood);
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param zoom              a slow zoom on the photos
  * @param staticPhotos      photos shown still (no zoom, no pan)
  * @param evenTiming        cuts evenly timed, not on the music's beat
+ * @param noDucking         the music stays at one level, not lowered under the clips' own sound
  * @param fill              how media that do not fit the frame are shown: blur, black or crop
  * @param stillSeconds      how long each photo shows
  * @param titleWithoutText  a title was asked for without saying its words
@@ -25,7 +26,7 @@ import java.util.List;
  */
 public record Request(Double seconds, Integer shortSide, String aspect, Boolean transitions, String transitionKind,
                       Double transitionSeconds, Integer musicVolume, boolean noMusic, String title, Double titleSeconds,
-                      boolean mute, boolean zoom, boolean staticPhotos, boolean evenTiming, String fill, Double stillSeconds, boolean titleWithoutText,
+                      boolean mute, boolean zoom, boolean staticPhotos, boolean evenTiming, boolean noDucking, String fill, Double stillSeconds, boolean titleWithoutText,
                       List<String> unsupported, List<String> adjustments, String language, boolean understood,
                       List<String> notUnderstood) {
 
@@ -36,7 +37,7 @@ public record Request(Double seconds, Integer shortSide, String aspect, Boolean 
                 or(hints.transitionSeconds, transitionSeconds), or(hints.musicVolume, musicVolume), noMusic || hints.noMusic,
                 or(hints.title, title), or(hints.titleSeconds, titleSeconds), mute || hints.mute, zoom || hints.zoom,
                 staticPhotos || hints.staticPhotos,
-                evenTiming || hints.evenTiming, or(hints.fill, fill), or(hints.stillSeconds, stillSeconds), titleWithoutText && hints.title == null,
+                evenTiming || hints.evenTiming, noDucking || hints.noDucking, or(hints.fill, fill), or(hints.stillSeconds, stillSeconds), titleWithoutText && hints.title == null,
                 unsupported, adjustments, language, understood, notUnderstood);
     }
 

@@ -116,6 +116,7 @@ class PromptTableTest {
                 () -> assertEquals(row.has("zoom"), r.zoom(), "zoom"),
                 () -> assertEquals(row.has("even"), r.evenTiming(), "even timing"),
                 () -> assertEquals(row.has("static"), r.staticPhotos(), "static photos"),
+                () -> assertEquals(row.has("noduck"), r.noDucking(), "no ducking"),
                 () -> assertEquals(row.get("fill"), r.fill(), "fill"),
                 () -> assertEquals(row.number("each"), r.stillSeconds(), "seconds per photo"),
                 () -> assertEquals(row.has("conflict"), !r.adjustments().isEmpty(), "contradictions " + r.adjustments()),
