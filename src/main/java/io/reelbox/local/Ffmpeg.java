@@ -65,17 +65,26 @@ public final class Ffmpeg {
     public String run(List<String> args, long timeoutSeconds) throws IOException {
         Process p = start(args, null);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        awaitExit(p, timeoutSeconds, "finish");
+        return err;
+    }
+
+    /**
+     * Waits for {@code p} to exit and returns its exit code; kills it and throws when it takes over
+     * {@code timeoutSeconds} (saying it did not {@code what}) or the wait is interrupted.
+     */
+    public static int awaitExit(Process p, long timeoutSeconds, String what) throws IOException {
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IOException("ffmpeg did not finish within " + timeoutSeconds + " s");
+                throw new IOException("ffmpeg did not " + what + " within " + timeoutSeconds + " s");
             }
+            return p.exitValue();
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        return err;
     }
 
     /**

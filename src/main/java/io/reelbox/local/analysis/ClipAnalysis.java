@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.reelbox.local.Ffmpeg;
 import io.reelbox.local.MediaInfo;
@@ -104,19 +103,10 @@ public final class ClipAnalysis {
                 frames.add(f);
             }
         }
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("ffmpeg did not finish reading the pictures of " + file.getFileName());
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        int exit = Ffmpeg.awaitExit(p, 60, "finish reading the pictures of " + file.getFileName());
         // A clip that breaks partway still gives the pictures before the break: they are what the renderer can show.
         if (frames.isEmpty()) {
-            throw new IOException("ffmpeg could not decode any picture of " + file.getFileName() + " (exit " + p.exitValue() + ")");
+            throw new IOException("ffmpeg could not decode any picture of " + file.getFileName() + " (exit " + exit + ")");
         }
         return frames;
     }

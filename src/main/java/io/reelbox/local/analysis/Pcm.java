@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.reelbox.local.Ffmpeg;
 
@@ -24,18 +23,9 @@ public record Pcm(float[] samples, int rate) {
         try (InputStream in = p.getInputStream()) {
             in.transferTo(out);
         }
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("ffmpeg did not finish decoding " + file.getFileName());
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("ffmpeg could not decode the sound of " + file.getFileName() + " (exit " + p.exitValue() + ")");
+        int exit = Ffmpeg.awaitExit(p, 60, "finish decoding " + file.getFileName());
+        if (exit != 0) {
+            throw new IOException("ffmpeg could not decode the sound of " + file.getFileName() + " (exit " + exit + ")");
         }
         ByteBuffer bytes = ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
         float[] samples = new float[bytes.remaining() / 4];
