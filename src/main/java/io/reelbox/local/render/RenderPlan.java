@@ -23,46 +23,51 @@ import io.reelbox.local.render.RenderCommand.Streams;
  * BENCHMARKS.md). The halves meet in the middle of a photo or clip, never inside a transition or a zoom, so the cut
  * is invisible; the sound is one piece, so it cannot drift at the seam.
  *
- * @param video  runs whose progress counts, each measured against its own frames
- * @param audio  the sound's run, or null when {@code video} makes the whole file
- * @param join   the run that joins the parts into the output, empty for a single run
+ * @param video         runs whose progress counts, each measured against its own frames
+ * @param separateSound the sound is made by a run of its own ({@link #sound}), once its loudness is measured
+ * @param join          the run that joins the parts into the output, empty for a single run
  */
-public record RenderPlan(List<Command> video, Command audio, List<String> join, int totalFrames) {
+public record RenderPlan(List<Command> video, boolean separateSound, List<String> join, int totalFrames) {
 
     /** Below this a second process costs more than it saves. */
     static final int MIN_SPLIT_FRAMES = 10 * Timeline.FPS;
 
-    public static RenderPlan of(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, int parts)
-            throws IOException {
-        return of(draft, media, font, scratch, output, parts, null);
+    /** Whether a draft is made in parts (a picture of two halves and a sound of its own) rather than in one run. */
+    public static boolean splits(JsonNode draft, int parts) {
+        return parts >= 2 && halves(draft).isPresent();
     }
 
-    /** The plan, its sound brought to {@code loudness} (null: as mixed). */
+    /**
+     * The runs that make {@code draft}: one, its sound brought to {@code loudness} (null: as mixed); or, when it
+     * {@link #splits}, the picture's two halves, the sound left to {@link #sound}.
+     */
     public static RenderPlan of(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Path output, int parts,
                                 Loudness loudness) throws IOException {
         Optional<JsonNode[]> halves = parts >= 2 ? halves(draft) : Optional.empty();
         if (halves.isEmpty()) {
             Command whole = RenderCommand.build(draft, media, font, scratch, output, Streams.BOTH, loudness);
-            return new RenderPlan(List.of(whole), null, List.of(), whole.totalFrames());
+            return new RenderPlan(List.of(whole), false, List.of(), whole.totalFrames());
         }
         Path first = scratch.resolve("part-1.mp4");
         Path second = scratch.resolve("part-2.mp4");
-        Path sound = scratch.resolve("sound.m4a");
         Command a = RenderCommand.build(halves.get()[0], media, font, scratch, first, Streams.VIDEO);
         Command b = RenderCommand.build(halves.get()[1], media, font, scratch, second, Streams.VIDEO);
-        Command s = sound(draft, media, font, scratch, loudness);
         Path list = scratch.resolve("parts.txt");
         // Scratch paths are ours (RenderCommand refuses quotes in them), so plain quoting is enough here.
         Files.writeString(list, "file '" + first.toAbsolutePath() + "'\nfile '" + second.toAbsolutePath() + "'\n", StandardCharsets.UTF_8);
-        List<String> join = List.of("-f", "concat", "-safe", "0", "-i", list.toString(), "-i", sound.toString(), "-map", "0:v",
+        List<String> join = List.of("-f", "concat", "-safe", "0", "-i", list.toString(), "-i", soundFile(scratch).toString(), "-map", "0:v",
                 "-map", "1:a", "-c", "copy", "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y",
                 output.toString());
-        return new RenderPlan(List.of(a, b), s, join, s.totalFrames());
+        return new RenderPlan(List.of(a, b), true, join, a.totalFrames() + b.totalFrames());
+    }
+
+    private static Path soundFile(Path scratch) {
+        return scratch.resolve("sound.m4a");
     }
 
     /** The sound of a split render, brought to {@code loudness}: built apart, so it may start once that is measured. */
     public static Command sound(JsonNode draft, Map<String, Path> media, Path font, Path scratch, Loudness loudness) throws IOException {
-        return RenderCommand.build(draft, media, font, scratch, scratch.resolve("sound.m4a"), Streams.AUDIO, loudness);
+        return RenderCommand.build(draft, media, font, scratch, soundFile(scratch), Streams.AUDIO, loudness);
     }
 
     /**

@@ -139,12 +139,10 @@ public final class RenderQueue implements AutoCloseable {
                 r.status = "processing";
             }
             long t0 = System.nanoTime();
-            RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts, null);
-            boolean split = plan.audio() != null;
-            if (!split) {
-                plan = RenderPlan.of(draft, media, font, scratch, part, parts, measureLoudness(r, draft, media, scratch));
-            }
-            runParts(r, plan, split, draft, media, scratch);
+            // One run needs the loudness before it starts; a split render measures it beside the picture's halves.
+            Loudness loud = RenderPlan.splits(draft, parts) ? null : measureLoudness(r, draft, media, scratch);
+            RenderPlan plan = RenderPlan.of(draft, media, font, scratch, part, parts, loud);
+            runParts(r, plan, draft, media, scratch);
             if (!plan.join().isEmpty()) {
                 start(r, plan.join(), scratch.resolve("ffmpeg-join.log"), us -> { }).finish(r);
             }
@@ -190,7 +188,7 @@ public final class RenderQueue implements AutoCloseable {
     }
 
     /** The picture's runs side by side, and the sound's (its loudness measured meanwhile when it is apart); waits for all. */
-    private void runParts(Render r, RenderPlan plan, boolean split, JsonNode draft, Map<String, Path> media, Path scratch)
+    private void runParts(Render r, RenderPlan plan, JsonNode draft, Map<String, Path> media, Path scratch)
             throws IOException, InterruptedException {
         long[] done = new long[plan.video().size()];
         double totalUs = plan.totalFrames() * 1_000_000.0 / Timeline.FPS;
@@ -202,7 +200,7 @@ public final class RenderQueue implements AutoCloseable {
                 r.progress = (int) Math.min(99, Math.max(0, Math.round(java.util.Arrays.stream(done).sum() * 100 / totalUs)));
             }));
         }
-        if (split) {
+        if (plan.separateSound()) {
             // The picture's halves are under way: the loudness pass runs beside them, then the sound it sets.
             runs.add(start(r, RenderPlan.sound(draft, media, font, scratch, measureLoudness(r, draft, media, scratch)).args(),
                     scratch.resolve("ffmpeg-sound.log"), us -> { }));
