@@ -71,14 +71,18 @@ public record ClipProfile(double[] motion, double[] luma, boolean[] black, doubl
 
     /** Whether the sound around {@code seconds} into the clip is a pause: silent, or well under the clip's usual level. */
     public boolean pauseAt(double seconds) {
+        return pauseAt(seconds, pauseLevel());
+    }
+
+    /** The same, against a {@link #pauseLevel} found once: a search that asks many times need not sort the sound each time. */
+    public boolean pauseAt(double seconds, double pauseLevel) {
         int i = (int) Math.floor(seconds * LEVEL_RATE);
-        if (level.length == 0) {
-            return true;
-        }
-        if (i < 0 || i >= level.length) {
-            return true;
-        }
-        return level[i] < Math.max(-50, usualLevel() - 15);
+        return level.length == 0 || i < 0 || i >= level.length || level[i] < pauseLevel;
+    }
+
+    /** The level (dBFS) under which the sound is a pause: 15 dB under the clip's usual level, and never over -50. */
+    public double pauseLevel() {
+        return Math.max(-50, usualLevel() - 15);
     }
 
     /** The median level of the clip's sounding parts, in dBFS. */

@@ -106,6 +106,7 @@ public final class MomentPicker {
     /** Each moment shifted (up to half a second) to where its ends cross no shot cut and cut into no word. */
     static List<Moment> snapToShotsAndPauses(List<Moment> moments, ClipProfile profile, int usable) {
         List<Moment> out = new ArrayList<>(moments);
+        double pause = profile.pauseLevel();
         for (int j = 0; j < out.size(); j++) {
             Moment m = out.get(j);
             int lo = j == 0 ? 0 : out.get(j - 1).end();
@@ -118,7 +119,7 @@ public final class MomentPicker {
                     continue;
                 }
                 double cost = crossesCut(profile, in, true) + crossesCut(profile, in + m.length(), false)
-                        + cutsIntoSound(profile, in) + cutsIntoSound(profile, in + m.length()) + Math.abs(s) * 0.01
+                        + cutsIntoSound(profile, in, pause) + cutsIntoSound(profile, in + m.length(), pause) + Math.abs(s) * 0.01
                         - worthSeconds(profile, in, m.length());
                 if (cost < bestCost) {
                     bestCost = cost;
@@ -140,10 +141,10 @@ public final class MomentPicker {
     }
 
     /** 1 when sound goes on across the boundary frame (a word cut in two); 0 when it starts or ends on a pause. */
-    private static double cutsIntoSound(ClipProfile profile, int boundary) {
+    private static double cutsIntoSound(ClipProfile profile, int boundary, double pause) {
         double t = boundary / (double) FPS;
         double half = 0.5 / ClipProfile.LEVEL_RATE;
-        return profile.pauseAt(t - half) || profile.pauseAt(t + half) ? 0 : 1;
+        return profile.pauseAt(t - half, pause) || profile.pauseAt(t + half, pause) ? 0 : 1;
     }
 
     /**
