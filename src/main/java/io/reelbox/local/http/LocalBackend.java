@@ -208,8 +208,8 @@ public final class LocalBackend implements AutoCloseable {
                     return;
                 }
             }
-            Answers.send(ex, sessions.user(Answers.bearer(ex)).isPresent() ? 404 : 401, sessions.user(Answers.bearer(ex)).isPresent()
-                    ? Answers.detail("Not Found") : Answers.error(1001, "token expired or invalid"));
+            boolean known = sessions.user(Answers.bearer(ex)).isPresent();
+            Answers.send(ex, known ? 404 : 401, known ? Answers.detail("Not Found") : Answers.error(1001, "token expired or invalid"));
         } catch (Answers.Gone gone) {
             // an answer was already sent
         } catch (RuntimeException e) {

@@ -72,8 +72,8 @@ public final class Planner {
         int volume = r.musicVolume() != null ? r.musicVolume() : DEFAULT_MUSIC_VOLUME;
         if (music != null) {
             int fade = Math.min((int) (MUSIC_FADE * FPS), totalFrames / 2);
-            tracks.addObject().put("tt", 1).putArray("sg").addObject().put("src", music.id()).put("st", 0).put("d", ms(totalFrames))
-                    .put("in", Math.round(timing.musicIn() * 1000)).put("v", volume / 100.0).put("fo", ms(fade))
+            tracks.addObject().put("tt", 1).putArray("sg").addObject().put("src", music.id()).put("st", 0).put("d", Timeline.ms(totalFrames))
+                    .put("in", Math.round(timing.musicIn() * 1000)).put("v", volume / 100.0).put("fo", Timeline.ms(fade))
                     .put("loop", music.duration() * FPS < totalFrames).put("duck", ducks(r, visuals));
         } else if (r.musicVolume() != null && !r.noMusic()) {
             notDone.add("music at " + r.musicVolume() + "%: this session has no audio file to play");
@@ -84,11 +84,11 @@ public final class Planner {
         double titleSeconds = r.titleSeconds() != null ? r.titleSeconds() : DEFAULT_TITLE;
         if (r.title() != null) {
             int titleFrames = Math.min((int) Math.round(titleSeconds * FPS), totalFrames);
-            tracks.addObject().put("tt", 7).putArray("sg").addObject().put("text", r.title()).put("st", 0).put("d", ms(titleFrames));
+            tracks.addObject().put("tt", 7).putArray("sg").addObject().put("text", r.title()).put("st", 0).put("d", Timeline.ms(titleFrames));
         } else if (r.titleWithoutText()) {
             notDone.add("a title, because I could not find its words: put them in quotes, like titled \"Summer in Rome\"");
         }
-        draft.put("d", ms(totalFrames));
+        draft.put("d", Timeline.ms(totalFrames));
         ObjectNode meta = draft.putObject("m").put("width", frame.width()).put("height", frame.height()).put("fps", FPS).put("fill", fill);
         if (r.title() != null) {
             meta.put("title", r.title());
@@ -135,7 +135,4 @@ public final class Planner {
         return new Frame(w, h, shape, shortSide == 2160 ? "4K" : shortSide + "p", reason);
     }
 
-    static long ms(long frames) {
-        return Timeline.ms(frames);
-    }
 }
