@@ -15,23 +15,13 @@ W=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$W"' EXIT
 [ -f target/reelbox.jar ] || mvn -B -q -DskipTests package
 
-# The bundled ffmpeg, unpacked the way the daemon does it.
-unzip -q -o -j target/lib/jave-nativebin-linux64-3.5.0.jar ws/schild/jave/nativebin/ffmpeg-amd64 -d "$W/bin"
-FF="$W/bin/ffmpeg-amd64"; chmod +x "$FF"
+# The bundled ffmpeg and the reference media; the wrapper takes ffmpeg's own time and peak memory inside the daemon.
+. bench/reference-media.sh
 cat > "$W/bin/ffmpeg-timed" <<WRAP
 #!/usr/bin/env bash
 exec /usr/bin/time -f "%e s %M kB" -a -o "$W/ffmpeg-times.txt" "$FF" "\$@"
 WRAP
 chmod +x "$W/bin/ffmpeg-timed"
-cp src/main/resources/fonts/DejaVuSans-Bold.ttf "$W/font.ttf"
-
-# Reference media.
-mkdir -p "$W/media"
-for i in 1 2 3 4 5; do
-  "$FF" -loglevel error -y -f lavfi -i "mandelbrot=s=1920x1080:start_scale=$((i+1)):end_scale=0.5" -frames:v 1 -q:v 3 "$W/media/still$i.jpg"
-done
-"$FF" -loglevel error -y -f lavfi -i "aevalsrc='0.1*sin(2*PI*(220+55*floor(mod(t,4)))*t)':s=44100:d=60" -ac 2 -b:a 128k "$W/media/music.mp3"
-printf 'Urban Dreams' > "$W/title.txt"
 
 D=12.8
 graph=""
