@@ -92,7 +92,7 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         if (cluster != null) {
             cluster.bind(beans, settings, intake::resumed, olderThan -> {
                 try {
-                    scanner.returnOrphans(dir -> journal.knows(dir.getFileName().toString()), olderThan);
+                    scanner.returnOrphans(dir -> cluster.recordedElseGivenBack(dir.getFileName().toString()), olderThan);
                     cluster.releaseStaleClaims(scanner.sidecars().stream().map(p -> keys.of(p.toString())).toList(), olderThan);
                     outbox.removeAbandonedTemps();
                 } catch (IOException e) {

@@ -89,6 +89,20 @@ public final class Cluster {
         }
     }
 
+    /**
+     * Whether a folder in {@code .processing/} that looks orphaned must stay where it is: true when a node recorded the
+     * job (or the database cannot say); false when this call marked it as given back, so that the node which claimed
+     * it, if it is alive and only waiting for the database, can never go on with it, and the caller moves it back.
+     */
+    public boolean recordedElseGivenBack(String jobId) {
+        try {
+            return !leases.giveBack(jobId);
+        } catch (SQLException e) {
+            state.lost(e);
+            return true;
+        }
+    }
+
     /** A graceful stop: this node's leases end now, so the other nodes take its unfinished jobs over at once. */
     public void leave() {
         try {

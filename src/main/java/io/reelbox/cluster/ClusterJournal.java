@@ -46,7 +46,10 @@ public final class ClusterJournal implements Journal {
             recorded(job, () -> {
                 if (job.epoch == 0) {
                     job.holders.add(new Job.Holder(leases.node(), job.stage(), Instant.now().toString(), "claimed"));
-                    leases.hold(job.id(), entry(job));
+                    if (!leases.hold(job.id(), entry(job))) {
+                        throw new JobFailure(Failure.TAKEN_OVER, "given-back", "another node gave this claim back to the inbox "
+                                + "while this node waited for the cluster database to record it; the drop is taken again from there");
+                    }
                     job.epoch = 1;
                 } else if (!leases.save(job.id(), job.epoch, entry(job))) {
                     throw LeaseLost.of(job);

@@ -39,16 +39,36 @@ final class Leases {
         return node;
     }
 
-    /** The job's first journal entry: the claim becomes a lease, epoch 1. */
-    void hold(String jobId, String journal) throws SQLException {
+    /**
+     * The job's first journal entry: the claim becomes a lease, epoch 1. False when the job id already has a row that
+     * is not this node's first lease: another node gave the folder back to the inbox (see {@link #giveBack}) while
+     * this node waited for the database to record it. A row of this node's, epoch 1, is this very insert, retried
+     * after the database took it but its answer was lost.
+     */
+    boolean hold(String jobId, String journal) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO reelbox_job (job_id, node, epoch, lease_until, state, journal) "
-                        + "VALUES (?, ?, 1, now() + ? * interval '1 millisecond', 'running', ?)")) {
+                        + "VALUES (?, ?, 1, now() + ? * interval '1 millisecond', 'running', ?) ON CONFLICT (job_id) DO NOTHING")) {
             s.setString(1, jobId);
             s.setString(2, node);
             s.setLong(3, leaseMillis);
             s.setString(4, journal);
-            s.executeUpdate();
+            return s.executeUpdate() == 1 || heldRunning(jobId, 1);
+        }
+    }
+
+    /**
+     * Marks a job that no node recorded as given back (done, epoch 0, no journal), so that the node that claimed it, if
+     * it is only waiting for the database, can never record it afterwards. True when this call marked it and the
+     * caller may move the folder back; false when a row exists (a node recorded the job, or another node gave it back).
+     */
+    boolean giveBack(String jobId) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "INSERT INTO reelbox_job (job_id, node, epoch, lease_until, state, journal) "
+                        + "VALUES (?, ?, 0, now(), 'done', NULL) ON CONFLICT (job_id) DO NOTHING")) {
+            s.setString(1, jobId);
+            s.setString(2, node);
+            return s.executeUpdate() == 1;
         }
     }
 
@@ -185,6 +205,18 @@ final class Leases {
     boolean holds(String jobId, long epoch) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT 1 FROM reelbox_job WHERE job_id = ? AND (state = 'done' OR (node = ? AND epoch = ?))")) {
+            s.setString(1, jobId);
+            s.setString(2, node);
+            s.setLong(3, epoch);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private boolean heldRunning(String jobId, long epoch) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT 1 FROM reelbox_job WHERE job_id = ? AND node = ? AND epoch = ? AND state = 'running'")) {
             s.setString(1, jobId);
             s.setString(2, node);
             s.setLong(3, epoch);

@@ -155,6 +155,27 @@ class LeasesTest {
     }
 
     @Test
+    void aClaimGivenBackWhileItsNodeWaitedForTheDatabaseCanNeverBeRecordedByThatNode() throws Exception {
+        Cluster a = join("a", "60s");
+        Cluster b = join("b", "60s");
+        Job recorded = job("reel-1@b");
+        b.journal().save(recorded);
+        assertTrue(a.recordedElseGivenBack("reel-1@b"), "a recorded job is never given back");
+
+        // b moved promo-2 into .processing/ and waits for the database; a sees an orphan and gives it back first.
+        assertFalse(a.recordedElseGivenBack("promo-2@b"), "unrecorded: a marks it given back and may move it");
+        assertTrue(b.recordedElseGivenBack("promo-2@b"), "only one node gives a folder back");
+        JobFailure late = assertThrows(JobFailure.class, () -> b.journal().save(job("promo-2@b")));
+        assertEquals(Failure.TAKEN_OVER, late.failure(), "b's late first save stops its job quietly, touching no file");
+        assertEquals(List.of("reel-1@b"), b.journal().load(1000).stream().map(Job::id).toList(), "b holds only its recorded job");
+        assertEquals(List.of(), leases(b).takeOverExpired(5), "a given-back job is never taken over");
+
+        assertTrue(leases(b).hold("clip-3@b", "{}"), "the first insert");
+        assertTrue(leases(b).hold("clip-3@b", "{}"), "the same insert retried after its answer was lost is still this node's");
+        assertFalse(leases(a).hold("clip-3@b", "{}"), "another node's insert of the same id is refused");
+    }
+
+    @Test
     void aTakenOverJobFencesItsOldNode() throws Exception {
         Cluster a = join("a", "400ms");
         Cluster b = join("b", "400ms");
