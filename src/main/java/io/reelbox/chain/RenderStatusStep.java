@@ -67,6 +67,7 @@ final class RenderStatusStep implements Step {
         if (s.completed()) {
             r.durationSeconds = s.durationSeconds();
             r.size = s.size();
+            r.delivery = s.delivery();
             r.completed = s;
             LOG.info("Job {}: render {} completed", job.id(), r.renderId);
             return;

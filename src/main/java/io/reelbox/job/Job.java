@@ -42,6 +42,8 @@ public final class Job {
         public final List<String> failedRenderIds = new ArrayList<>();
         public double durationSeconds;
         public long size;
+        /** What the backend measured of the finished video, for the report (null when it says nothing). */
+        public JsonNode delivery;
         public Path published;
         /** Not journaled: an export call is under way for {@link #renderId} (a redelivery repeats it with the same id). */
         public boolean exportCallPending;

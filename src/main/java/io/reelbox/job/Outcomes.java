@@ -215,6 +215,9 @@ public final class Outcomes {
             if (r.summary != null) {
                 o.put("change_summary", r.summary);
             }
+            if (r.delivery != null) {
+                o.set("delivery", r.delivery);
+            }
             if (!r.failedRenderIds.isEmpty()) {
                 ArrayNode failedIds = o.putArray("failed_render_ids");
                 r.failedRenderIds.forEach(failedIds::add);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One render-status answer, from either documented shape: top-level {@code {taskId,status,progress,output{url,…}}} or
- * {@code {success,data{id,status,progress,outputUrl}}}. {@code size} is -1 when not announced.
+ * {@code {success,data{id,status,progress,outputUrl}}}. {@code size} is -1 when not announced. {@code delivery} is what
+ * the embedded backend measured of the finished video (null from servers that do not say).
  */
-public record RenderStatus(String status, int progress, String url, long size, double durationSeconds, String error) {
+public record RenderStatus(String status, int progress, String url, long size, double durationSeconds, String error,
+                           JsonNode delivery) {
 
     public boolean completed() {
         return "completed".equalsIgnoreCase(status) || "succeeded".equalsIgnoreCase(status) || "success".equalsIgnoreCase(status);
@@ -27,7 +29,9 @@ public record RenderStatus(String status, int progress, String url, long size, d
         double progress = node.path("progress").asDouble(0);
         // Some servers report progress as a fraction, others as a percentage.
         int pct = (int) Math.round(progress <= 1.0 && progress > 0 ? progress * 100 : progress);
-        return new RenderStatus(node.path("status").asText("pending"), pct, url, size <= 0 ? -1 : size, duration, error);
+        JsonNode delivery = output.path("delivery");
+        return new RenderStatus(node.path("status").asText("pending"), pct, url, size <= 0 ? -1 : size, duration, error,
+                delivery.isObject() ? delivery : null);
     }
 
     private static String firstText(JsonNode... nodes) {

@@ -221,33 +221,6 @@ public final class Probe {
 
     /** The MP4's box types as a tree: each top-level box, and inside moov each path that exists ("moov/trak/edts"). */
     public static List<String> boxes(Path file) throws IOException {
-        byte[] b = java.nio.file.Files.readAllBytes(file);
-        List<String> out = new ArrayList<>();
-        walk(b, 0, b.length, "", out);
-        return out;
-    }
-
-    private static void walk(byte[] b, int from, int to, String prefix, List<String> out) {
-        java.util.Set<String> containers = java.util.Set.of("moov", "trak", "edts", "mdia", "minf", "stbl");
-        int at = from;
-        while (at + 8 <= to) {
-            long size = ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
-            String type = new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            int header = 8;
-            if (size == 1) {
-                size = java.nio.ByteBuffer.wrap(b, at + 8, 8).getLong();
-                header = 16;
-            } else if (size == 0) {
-                size = to - at;
-            }
-            if (size < header || at + size > to) {
-                return;
-            }
-            out.add(prefix + type);
-            if (containers.contains(type)) {
-                walk(b, at + header, (int) (at + size), prefix + type + "/", out);
-            }
-            at += (int) size;
-        }
+        return io.reelbox.local.delivery.Mp4Layout.read(file).boxes();
     }
 }

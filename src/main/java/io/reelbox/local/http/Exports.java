@@ -76,7 +76,11 @@ final class Exports {
         }
         ObjectNode n = JSON.createObjectNode().put("taskId", r.id).put("status", r.status).put("progress", r.progress);
         if ("completed".equals(r.status)) {
-            n.putObject("output").put("url", links.toRender(ex, r.id, r.output)).put("duration", r.duration).put("size", r.size);
+            ObjectNode output = n.putObject("output").put("url", links.toRender(ex, r.id, r.output)).put("duration", r.duration)
+                    .put("size", r.size);
+            if (r.delivery != null) {
+                output.set("delivery", r.delivery.json(JSON));
+            }
         }
         if (r.error != null) {
             n.put("error", r.error);

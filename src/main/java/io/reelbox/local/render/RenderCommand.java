@@ -32,6 +32,16 @@ public final class RenderCommand {
      */
     public enum Streams { BOTH, VIDEO, AUDIO, MEASURE }
 
+    /**
+     * How every MP4 is written, as YouTube's upload spec asks: the index (moov) first, no edit list. Without an edit
+     * list nothing hides the encoders' delays, so the picture's B-frame delay is written as negative composition
+     * offsets, and the sound gives up its first {@link #AAC_PRIMING} samples (see {@link #outputs}).
+     */
+    static final List<String> MP4 = List.of("-use_editlist", "0", "-movflags", "+faststart+negative_cts_offsets",
+            "-map_metadata", "-1", "-f", "mp4");
+    /** The silent samples AAC's encoder puts before the sound; a player without an edit list plays them. */
+    static final int AAC_PRIMING = 1024;
+
     private final JsonNode draft;
     private final Map<String, Path> media;
     private final Path scratch;
@@ -41,6 +51,7 @@ public final class RenderCommand {
     private final int w;
     private final int h;
     private final String fill;
+    private final Colour colour;
     private final JsonNode videoTrack;
     private final Loudness loudness;
     /** Whether any segment brings its own sound: if none does, the per-segment audio chain is left out. */
@@ -68,6 +79,7 @@ public final class RenderCommand {
         this.w = Filters.even(draft.path("m").path("width").asInt(1920));
         this.h = Filters.even(draft.path("m").path("height").asInt(1080));
         this.fill = draft.path("m").path("fill").asText("blur");
+        this.colour = Colour.of(w, h);
         this.videoTrack = Filters.track(draft, 0);
         if (videoTrack == null || videoTrack.path("sg").isEmpty()) {
             throw new IllegalArgumentException("the draft has no video segments");
@@ -113,8 +125,8 @@ public final class RenderCommand {
         if (streams == Streams.MEASURE) {
             c.args.addAll(List.of("-f", "null", "-progress", "pipe:1", "-nostats", "-"));
         } else {
-            c.args.addAll(List.of("-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y",
-                    "-progress", "pipe:1", "-nostats", output.toString()));
+            c.args.addAll(MP4);
+            c.args.addAll(List.of("-y", "-progress", "pipe:1", "-nostats", output.toString()));
         }
         return new Command(c.args, c.total);
     }
@@ -140,7 +152,7 @@ public final class RenderCommand {
             // way, so a flag ffmpeg would mis-apply (a skew, 45°) cannot tilt or fail the render.
             args.addAll(List.of("-noautorotate", "-ss", Filters.secs(in), "-t", Filters.secs(frames / (double) fps + 1.0), "-i", src.toString()));
             if (picture) {
-                g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i).chain("[" + input + ":v]",
+                g.append(new Framing(w, h, fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i, colour).chain("[" + input + ":v]",
                         "setpts=PTS-STARTPTS,fps=" + fps + "," + Filters.turn(sg.path("rot").asInt(0)),
                         String.format(Locale.ROOT, ",tpad=stop_mode=clone:stop_duration=2,trim=end_frame=%d,setpts=N/%d/TB", frames, fps),
                         "[v" + i + "]"));
@@ -165,7 +177,7 @@ public final class RenderCommand {
         String upright = Filters.turn(sg.path("rot").asInt(0));
         if (sg.path("zoom").asBoolean(false)) {
             // zoompan makes d frames from each input frame: feed it the one decoded still.
-            g.append(String.format(Locale.ROOT, "[%d:v]" + upright + "scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d,setsar=1,"
+            g.append(String.format(Locale.ROOT, "[%d:v]" + upright + "scale=%d:%d:force_original_aspect_ratio=increase" + colour.scaling() + ",crop=%d:%d,setsar=1,"
                     + "zoompan=z='min(1+0.12*on/%d,1.12)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=%d:s=%dx%d:fps=%d,"
                     + "format=yuv420p,setpts=N/%d/TB[v%d];%n", input, w, h, w, h, frames, frames, w, h, fps, fps, i));
             return;
@@ -175,7 +187,7 @@ public final class RenderCommand {
         // A moving photo is framed a little larger and a window of the frame's size slides over it (Pan).
         Pan pan = Pan.of(sg.path("pan").asText(""), w, h, Timeline.frames(sg.path("pl").asLong(sg.path("d").asLong())),
                 Timeline.frames(sg.path("in").asLong(0)));
-        g.append(new Framing(pan.canvasWidth(), pan.canvasHeight(), fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i)
+        g.append(new Framing(pan.canvasWidth(), pan.canvasHeight(), fill, sg.path("w").asInt(0), sg.path("h").asInt(0), i, colour)
                 .chain("[" + input + ":v]", upright, String.format(Locale.ROOT, ",loop=loop=%d:size=1:start=0,settb=1/%d,setpts=N,fps=%d",
                         frames - 1, fps, fps) + pan.crop(), "[v" + i + "]"));
     }
@@ -342,12 +354,16 @@ public final class RenderCommand {
                 outputs.addAll(List.of("-maxrate", String.valueOf(maxrate), "-bufsize", String.valueOf(maxrate * 2)));
             }
             outputs.addAll(List.of("-pix_fmt", "yuv420p", "-r", String.valueOf(fps)));
+            outputs.addAll(colour.tags());
         }
         if (streams == Streams.MEASURE) {
             g.append("[").append(a).append("]").append(Loudness.measuring(loudness.target())).append("[aout];\n");
             outputs.addAll(List.of("-map", "[aout]"));
         } else if (sound) {
-            g.append("[").append(a).append("]anull").append(loudness == null ? "" : loudness.applying()).append("[aout];\n");
+            // The priming samples come first in the file: the sound starts that much earlier, so it stays on the picture
+            // (measured: a beep at 2.000 s plays at 2.000 s) and the stream lasts as long as the video.
+            g.append("[").append(a).append("]anull").append(loudness == null ? "" : loudness.applying())
+                    .append(",atrim=start_sample=").append(AAC_PRIMING).append(",asetpts=PTS-STARTPTS[aout];\n");
             outputs.addAll(List.of("-map", "[aout]", "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2"));
         }
         return outputs;

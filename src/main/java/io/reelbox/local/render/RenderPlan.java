@@ -55,9 +55,10 @@ public record RenderPlan(List<Command> video, boolean separateSound, List<String
         Path list = scratch.resolve("parts.txt");
         // Scratch paths are ours (RenderCommand refuses quotes in them), so plain quoting is enough here.
         Files.writeString(list, "file '" + first.toAbsolutePath() + "'\nfile '" + second.toAbsolutePath() + "'\n", StandardCharsets.UTF_8);
-        List<String> join = List.of("-f", "concat", "-safe", "0", "-i", list.toString(), "-i", soundFile(scratch).toString(), "-map", "0:v",
-                "-map", "1:a", "-c", "copy", "-movflags", "+faststart", "-map_metadata", "-1", "-f", "mp4", "-y",
-                output.toString());
+        List<String> join = new java.util.ArrayList<>(List.of("-f", "concat", "-safe", "0", "-i", list.toString(), "-i",
+                soundFile(scratch).toString(), "-map", "0:v", "-map", "1:a", "-c", "copy"));
+        join.addAll(RenderCommand.MP4);
+        join.addAll(List.of("-y", output.toString()));
         return new RenderPlan(List.of(a, b), true, join, a.totalFrames() + b.totalFrames());
     }
 

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.local.Ffmpeg;
-import io.reelbox.local.MediaInfo;
 import io.reelbox.local.Timeline;
+import io.reelbox.local.delivery.Delivery;
+import io.reelbox.local.delivery.DeliveryCheck;
+import io.reelbox.local.delivery.Target;
 
 /**
  * Renders one draft at a time by default (two cores: a second ffmpeg would only slow both), the rest wait as
@@ -37,6 +39,8 @@ public final class RenderQueue implements AutoCloseable {
         public volatile Path output;
         public volatile double duration;
         public volatile long size;
+        /** What the finished video measured against its target (null until it is checked). */
+        public volatile Delivery delivery;
         public final long createdAt = System.currentTimeMillis();
         final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean cancelled;
@@ -152,7 +156,7 @@ public final class RenderQueue implements AutoCloseable {
             if (!Files.exists(part) || Files.size(part) == 0) {
                 throw new IOException(diskFull(dir) ? NO_SPACE + " (" + dir + "): the render could not be written" : "ffmpeg wrote no video");
             }
-            verify(part, plan.totalFrames() / (double) Timeline.FPS);
+            r.delivery = deliver(part, draft, plan.totalFrames() / (double) Timeline.FPS);
             Path out = dir.resolve(r.id + ".mp4");
             Files.move(part, out, StandardCopyOption.ATOMIC_MOVE);
             r.output = out;
@@ -260,21 +264,26 @@ public final class RenderQueue implements AutoCloseable {
     }
 
     /**
-     * A render is complete only when its file plays for the planned length: ffmpeg can exit 0 with a file cut short
-     * (a full disk while it rewrote the file for +faststart left 8 kB and no index).
+     * A render is complete only when its file meets its target (see {@link DeliveryCheck}), which includes playing for
+     * the planned length: ffmpeg can exit 0 with a file cut short (a full disk while it rewrote the file for
+     * +faststart left 8 kB and no index). A video that misses is not published: the render fails, saying why.
      */
-    private void verify(Path video, double planned) throws IOException {
-        double duration;
+    private Delivery deliver(Path video, JsonNode draft, double planned) throws IOException {
+        JsonNode m = draft.path("m");
+        Target target = new Target(Filters.even(m.path("width").asInt(1920)), Filters.even(m.path("height").asInt(1080)),
+                m.path("fps").asInt(Timeline.FPS), planned, loudness);
+        Delivery delivery;
         try {
-            duration = MediaInfo.probe(ffmpeg, "render", video, io.reelbox.inbox.MediaKind.MP4).duration();
+            delivery = new DeliveryCheck(ffmpeg).check(video, target);
         } catch (IOException unreadable) {
             throw new IOException((diskFull(dir) ? NO_SPACE + " (" + dir + ")" : "the render is not a playable video")
                     + ": " + unreadable.getMessage());
         }
-        if (duration < planned - 1.0 / Timeline.FPS - 0.05) {
-            throw new IOException((diskFull(dir) ? NO_SPACE + " (" + dir + "): " : "") + "the render was cut short: " + duration
-                    + " s of the planned " + planned + " s");
+        if (!delivery.passed()) {
+            throw new IOException((diskFull(dir) ? NO_SPACE + " (" + dir + "): " : "") + "the video missed its delivery target: "
+                    + String.join("; ", delivery.problems()));
         }
+        return delivery;
     }
 
     /** How a render that died of a full disk is reported (clients look for these words). */
