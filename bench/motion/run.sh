@@ -38,22 +38,8 @@ hand() {
   cat "$W/hand.txt"
 }
 
-mkdir -p "$W/d/inbox" "$W/d/outbox"
-java -Xmx256m -Dreelbox.api.base-url=embedded -Dreelbox.local.ffmpeg="$FF" -Dreelbox.inbox="$W/d/inbox" -Dreelbox.outbox="$W/d/outbox" \
-  -Dreelbox.work-dir="$W/d/work" -Dreelbox.routes-dir="$W/d/routes" -jar target/reelbox.jar > "$W/daemon.log" 2>&1 &
-DPID=$!
-until grep -q "Reelbox running" "$W/daemon.log"; do kill -0 $DPID 2>/dev/null || { tail -20 "$W/daemon.log"; exit 1; }; sleep 0.2; done
-drop() {
-  local name=$1 prompt=$2
-  mkdir -p "$W/d/inbox/.staging-$name"
-  cp "$W/media/"*.jpg "$W/media/music.mp3" "$W/d/inbox/.staging-$name/"
-  printf 'prompt: "%s"\noutput: %s\n' "$prompt" "$name" > "$W/d/inbox/.staging-$name/job.yaml"
-  local t0; t0=$(date +%s.%N)
-  mv "$W/d/inbox/.staging-$name" "$W/d/inbox/$name"
-  until [ -f "$W/d/outbox/$name.json" ] || [ -f "$W/d/inbox/.failed/$name/error.json" ]; do sleep 0.5; done
-  [ -f "$W/d/outbox/$name.json" ] || { cat "$W/d/inbox/.failed/$name/error.json" >&2; exit 1; }
-  awk -v a="$(stat -c %.9Y "$W/d/outbox/$name.json")" -v b="$t0" 'BEGIN { printf "%.2f", a - b }'
-}
+. bench/daemon.sh
+start_daemon
 REF="combine my clips into a 60-second video with 1-second transitions, titled 'Urban Dreams', music at 35%"
 drop warmup "$REF" > /dev/null
 best() { sort -n | head -1; }

@@ -22,54 +22,15 @@ cat > "$W/bin/ffmpeg-timed" <<WRAP
 exec /usr/bin/time -f "%e s %M kB" -a -o "$W/ffmpeg-times.txt" "$FF" "\$@"
 WRAP
 chmod +x "$W/bin/ffmpeg-timed"
+DAEMON_FFMPEG="$W/bin/ffmpeg-timed"
+. bench/daemon.sh
 
-D=12.8
-graph=""
-for i in 0 1 2 3 4; do
-  graph+="[$i:v]scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p,loop=loop=383:size=1:start=0,setpts=N/30/TB,fps=30[v$i];"
-done
-graph+="[v0][v1]xfade=transition=fade:duration=1:offset=11.8,setpts=N/30/TB[x1];[x1][v2]xfade=transition=fade:duration=1:offset=23.6,setpts=N/30/TB[x2];"
-graph+="[x2][v3]xfade=transition=fade:duration=1:offset=35.4,setpts=N/30/TB[x3];[x3][v4]xfade=transition=fade:duration=1:offset=47.2,setpts=N/30/TB[x4];"
-graph+="[x4]drawtext=fontfile=$W/font.ttf:textfile=$W/title.txt:fontcolor=white:fontsize=90:borderw=5:bordercolor=black@0.7:x=(w-text_w)/2:y=(h-text_h)/2:enable='between(t,0,3)'[vout];"
-graph+="[5:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=duration=60,volume=0.35,afade=t=out:st=57:d=3[aout]"
-# One run of the hand-written command; prints its wall seconds.
+# The hand-written command makes what the daemon delivers: the keyframes, colour, container and loudness of the spec.
 hand() {
-  /usr/bin/time -f "%e s %M kB" -o "$W/hand.txt" "$FF" -loglevel error -y \
-    -i "$W/media/still1.jpg" -i "$W/media/still2.jpg" -i "$W/media/still3.jpg" -i "$W/media/still4.jpg" -i "$W/media/still5.jpg" \
-    -i "$W/media/music.mp3" -filter_complex "$graph" -map "[vout]" -map "[aout]" -c:v libx264 -preset veryfast -crf 23 \
-    -pix_fmt yuv420p -r 30 -c:a aac -b:a 160k -movflags +faststart "$W/hand.mp4"
-  cut -d' ' -f1 "$W/hand.txt"
+  hand_render "$W/hand.mp4" all
 }
 
-start_daemon() {
-  mkdir -p "$W/d/inbox" "$W/d/outbox"
-  java -Xmx256m -Dreelbox.api.base-url=embedded -Dreelbox.local.ffmpeg="$W/bin/ffmpeg-timed" \
-    -Dreelbox.inbox="$W/d/inbox" -Dreelbox.outbox="$W/d/outbox" -Dreelbox.work-dir="$W/d/work" -Dreelbox.routes-dir="$W/d/routes" \
-    -jar "$JAR" > "$W/daemon.log" 2>&1 &
-  DPID=$!
-  until grep -q "Reelbox running" "$W/daemon.log"; do
-    kill -0 $DPID 2>/dev/null || { echo "the daemon did not start:"; tail -20 "$W/daemon.log"; exit 1; }
-    sleep 0.2
-  done
-}
 
-# Drops a folder job (prompt $2) named $1, as a user's file manager does (written elsewhere, then moved in), and waits
-# for its report; prints the drop-to-outbox seconds. The daemon runs with its default settings.
-drop() {
-  local name=$1 prompt=$2
-  mkdir -p "$W/d/inbox/.staging-$name"
-  cp "$W/media/"*.jpg "$W/media/music.mp3" "$W/d/inbox/.staging-$name/"
-  printf 'prompt: "%s"\noutput: %s\n' "$prompt" "$name" > "$W/d/inbox/.staging-$name/job.yaml"
-  local t0; t0=$(date +%s.%N)
-  mv "$W/d/inbox/.staging-$name" "$W/d/inbox/$name"
-  # Looked for twice a second, so the waiting shell takes no CPU from the render; the report's own time is the end.
-  until [ -f "$W/d/outbox/$name.json" ] || [ -f "$W/d/inbox/.failed/$name/error.json" ]; do
-    kill -0 $DPID 2>/dev/null || { echo "the daemon died:" >&2; tail -20 "$W/daemon.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  [ -f "$W/d/outbox/$name.json" ] || { echo "job $name failed:" >&2; cat "$W/d/inbox/.failed/$name/error.json" >&2; exit 1; }
-  awk -v a="$(stat -c %.9Y "$W/d/outbox/$name.json")" -v b="$t0" 'BEGIN { printf "%.2f", a - b }'
-}
 
 start_daemon
 # "static photos": the hand-written command shows the stills still; bench/motion/run.sh measures the default, moving ones.

@@ -142,6 +142,7 @@ public final class Reelbox {
             CamelContext context = main.getCamelContext();
             Path routesDir = Path.of(context.getPropertiesComponent().resolveProperty("reelbox.routes-dir").orElse("routes"))
                     .toAbsolutePath().normalize();
+            seedRoutes(context.getPropertiesComponent().resolveProperty("reelbox.routes-seed").orElse(""), routesDir);
             Tunables tunables = new Tunables(routesDir.resolve("reelbox.properties"));
             if (!tunables.reload()) {
                 throw new IllegalStateException("Invalid " + tunables.file() + " (see the log above)");
@@ -229,6 +230,31 @@ public final class Reelbox {
                 return LocalSetup.start(settings, workDir, settings.integer("reelbox.local.port"), List.of(settings.path("reelbox.inbox")));
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot start the embedded backend: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * A first start with {@code reelbox.routes-seed} set (the container image sets it): the routes folder does not
+         * exist yet, so it is made from the seed's copy, to be edited and hot-reloaded like any other. Never
+         * overwrites: once the folder exists, it is the operator's.
+         */
+        private static void seedRoutes(String seed, Path routesDir) {
+            if (seed.isBlank() || Files.exists(routesDir)) {
+                return;
+            }
+            Path from = Path.of(seed);
+            try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path to = routesDir.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to);
+                    }
+                }
+                LOG.info("Routes folder {} made from {}: edit the routes there, they reload as you save", routesDir, from);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot make the routes folder " + routesDir + " from " + from + ": " + e.getMessage(), e);
             }
         }
 

@@ -13,10 +13,13 @@ public record JobSpec(String basePrompt, List<String> media, String language, Hi
 
     /** Optional hints; appended to each prompt in plain words. */
     public record Hints(String aspect, String resolution, Double durationSeconds, String title, Integer musicVolumePercent,
-                        String fill) {
+                        String fill, String platform) {
 
         public String describe() {
             List<String> parts = new ArrayList<>();
+            if (platform != null) {
+                parts.add("for " + platform);
+            }
             if (aspect != null) {
                 parts.add("aspect ratio " + aspect);
             }

@@ -28,9 +28,13 @@ public final class SidecarParser {
 
     public static final Set<String> EXTENSIONS = Set.of("yaml", "yml", "json", "txt");
     private static final Set<String> FIELDS = Set.of("prompt", "media", "output", "language", "aspect", "resolution",
-            "duration", "title", "music_volume", "fill", "renders");
+            "duration", "title", "music_volume", "fill", "platform", "renders");
     private static final Set<String> ASPECTS = Set.of("16:9", "9:16", "1:1");
     private static final Set<String> FILLS = Set.of("blur", "black", "crop");
+    /** The {@code platform:} values, as the prompt names them (every backend reads "for TikTok"). */
+    private static final java.util.Map<String, String> PLATFORMS = java.util.Map.of("youtube", "YouTube", "shorts", "YouTube Shorts",
+            "youtube-shorts", "YouTube Shorts", "reels", "Instagram Reels", "instagram-reels", "Instagram Reels", "tiktok", "TikTok",
+            "stories", "Instagram Stories", "instagram-stories", "Instagram Stories");
     private static final Set<String> RESOLUTIONS = Set.of("480p", "720p", "1080p", "1440p", "2160p", "4k");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -60,7 +64,7 @@ public final class SidecarParser {
         }
         if (name.toLowerCase(Locale.ROOT).endsWith(".txt")) {
             String prompt = checkPrompt(name, text.strip(), "text");
-            return new JobSpec(null, List.of(), null, new JobSpec.Hints(null, null, null, null, null, null),
+            return new JobSpec(null, List.of(), null, new JobSpec.Hints(null, null, null, null, null, null, null),
                     List.of(new JobSpec.RenderSpec(prompt, jobName)), false);
         }
         JsonNode root;
@@ -171,8 +175,13 @@ public final class SidecarParser {
         if (fill != null && !FILLS.contains(fill.toLowerCase(Locale.ROOT))) {
             throw bad(name + ": 'fill' must be one of blur, black, crop (got '" + fill + "')");
         }
+        String platform = text(root, "platform", name);
+        String platformName = platform == null ? null : PLATFORMS.get(platform.toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", "-"));
+        if (platform != null && platformName == null) {
+            throw bad(name + ": 'platform' must be one of youtube, shorts, reels, tiktok, stories (got '" + platform + "')");
+        }
         return new JobSpec.Hints(aspect, resolution, duration, text(root, "title", name), volume,
-                fill == null ? null : fill.toLowerCase(Locale.ROOT));
+                fill == null ? null : fill.toLowerCase(Locale.ROOT), platformName);
     }
 
     private String checkPrompt(String name, String prompt, String field) {

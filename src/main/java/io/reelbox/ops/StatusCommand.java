@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reelbox.config.Settings;
 
 /**
- * {@code reelbox status | retry JOB | cancel JOB [--port N]}: the job view of a running daemon as a table, and its two
- * actions, through the job API (the same one the dashboard uses). The port comes from the settings, or from
+ * {@code reelbox status | retry JOB | cancel JOB | health [--port N]}: the job view of a running daemon as a table, and
+ * its two actions, through the job API (the same one the dashboard uses), and its liveness. The port comes from the settings, or from
  * {@code <work-dir>/http.json} when the settings say 0; {@code --port} overrides both.
  */
 public final class StatusCommand {
@@ -40,7 +40,7 @@ public final class StatusCommand {
     }
 
     public static boolean handles(String command) {
-        return List.of("status", "retry", "cancel").contains(command);
+        return List.of("status", "retry", "cancel", "health").contains(command);
     }
 
     /** Runs {@code args} ({@code status}, {@code retry JOB}, {@code cancel JOB}, each with an optional --port N); the exit code. */
@@ -58,7 +58,7 @@ public final class StatusCommand {
                 words.add(args[i]);
             }
         }
-        boolean action = !words.isEmpty() && !words.get(0).equals("status");
+        boolean action = !words.isEmpty() && !words.get(0).equals("status") && !words.get(0).equals("health");
         if (words.isEmpty() || words.size() != (action ? 2 : 1) || !handles(words.get(0))) {
             return usage();
         }
@@ -70,6 +70,9 @@ public final class StatusCommand {
             return 1;
         }
         try {
+            if (words.get(0).equals("health")) {
+                return health(base);
+            }
             if (!action) {
                 return status(base);
             }
@@ -112,6 +115,16 @@ public final class StatusCommand {
             throw new IOException("reelbox.http.port is 0 and " + file + " does not exist");
         }
         return JobBoard.JSON.readTree(file.toFile()).path("url").asText();
+    }
+
+    /**
+     * Whether the daemon is alive ({@code /observe/health/live} says UP): exit 0, else 1. A container's health check,
+     * which needs no curl in the image.
+     */
+    private int health(String base) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/observe/health/live")).GET());
+        out.println(r.statusCode() == 200 ? "UP" : "DOWN (" + r.statusCode() + "): " + r.body());
+        return r.statusCode() == 200 ? 0 : 1;
     }
 
     private int status(String base) throws IOException, InterruptedException {
@@ -191,7 +204,8 @@ public final class StatusCommand {
     private int usage() {
         out.println("usage: java -jar reelbox.jar status [--port N]\n"
                 + "       java -jar reelbox.jar retry JOB-ID [--port N]\n"
-                + "       java -jar reelbox.jar cancel JOB-ID [--port N]");
+                + "       java -jar reelbox.jar cancel JOB-ID [--port N]\n"
+                + "       java -jar reelbox.jar health [--port N]   (exit 0 when the daemon is alive)");
         return 2;
     }
 }

@@ -28,14 +28,14 @@ class EmbeddedExampleTest {
 
     @Test
     void theExampleJobBecomesASixtySecondVideo() throws Exception {
-        Path example = Path.of("inbox-example", "city-promo");
+        Path example = Path.of("inbox-example", "lakeside");
         try (Daemon daemon = Daemon.start(root, Map.of("reelbox.local.ffmpeg", Probe.ffmpeg().binary().toString()))) {
-            copy(example, daemon.inbox.resolve("city-promo"));
-            Path report = daemon.outbox.resolve("city-promo.json");
+            copy(example, daemon.inbox.resolve("lakeside"));
+            Path report = daemon.outbox.resolve("lakeside.json");
             await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(report));
             await().atMost(Duration.ofSeconds(20)).until(() -> io.reelbox.testing.DaemonTestBase.idle(daemon.inbox.resolve(".processing")));
 
-            Path video = daemon.outbox.resolve("city-promo.mp4");
+            Path video = daemon.outbox.resolve("lakeside.mp4");
             Probe.Info info = Probe.info(video);
             assertEquals(60.0, info.duration(), 1 / 30.0);
             assertEquals(1920, info.width());
@@ -44,7 +44,7 @@ class EmbeddedExampleTest {
             assertEquals("aac", info.audioCodec());
             double[] lengths = Probe.streamLengths(video, 30);
             assertEquals(lengths[0], lengths[1], 1 / 30.0, "sound as long as picture");
-            assertTrue(Probe.whiteShare(Probe.frame(video, 1.0, 480, 270)) > 0.001, "the title 'Urban Dreams' at 1 s");
+            assertTrue(Probe.whiteShare(Probe.frame(video, 1.0, 480, 270)) > 0.001, "the title 'Lakeside Days' at 1 s");
             // The first photo pans slowly (2 px every 5 frames of 1920): between 6 s and 14 s, 32 px at 640 wide.
             int moved = Probe.horizontalShift(Probe.frame(video, 6.0, 640, 360), Probe.frame(video, 14.0, 640, 360));
             assertTrue(moved <= -25 && moved >= -40, "the first photo's content moves left as the window pans right: " + moved);
@@ -55,16 +55,16 @@ class EmbeddedExampleTest {
             JsonNode r = new ObjectMapper().readTree(report.toFile());
             assertEquals(Files.size(video), r.path("renders").get(0).path("size_bytes").asLong());
             assertTrue(r.path("renders").get(0).path("agent_replies").get(0).asText().startsWith("Planned a 60.0-second landscape video"));
-            assertEquals(6, r.path("inputs").size());
-            try (Stream<Path> done = Files.list(daemon.inbox.resolve(".done/city-promo"))) {
-                assertEquals(6, done.count());
+            assertEquals(7, r.path("inputs").size());
+            try (Stream<Path> done = Files.list(daemon.inbox.resolve(".done/lakeside"))) {
+                assertEquals(7, done.count());
             }
             assertEquals(List.of(".done", ".processing"), listNames(daemon.inbox));
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(daemon.workDir.resolve("token-local.json"))));
         }
         try (Stream<Path> files = Files.list(example)) {
-            assertEquals(6, files.count(), "the tracked example is never touched");
+            assertEquals(7, files.count(), "the tracked example is never touched");
         }
     }
 

@@ -27,8 +27,8 @@ class PackagedJarIT {
     @Test
     void theReadmesFirstCommandRendersTheExampleJob() throws Exception {
         Path jar = Path.of("target", "reelbox.jar").toAbsolutePath();
-        Path job = Files.createDirectories(dir.resolve("inbox/city-promo"));
-        try (Stream<Path> files = Files.list(Path.of("inbox-example", "city-promo"))) {
+        Path job = Files.createDirectories(dir.resolve("inbox/lakeside"));
+        try (Stream<Path> files = Files.list(Path.of("inbox-example", "lakeside"))) {
             for (Path f : files.toList()) {
                 Files.copy(f, job.resolve(f.getFileName()));
             }
@@ -41,11 +41,11 @@ class PackagedJarIT {
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("using the packaged routes"), "no routes/ here: the jar's own");
         assertTrue(output.contains("Dashboard and job API on http://127.0.0.1:8780/"), "the operations server runs from the jar");
-        Path video = dir.resolve("outbox/city-promo.mp4");
-        assertTrue(Files.exists(dir.resolve("outbox/city-promo.json")), output);
+        Path video = dir.resolve("outbox/lakeside.mp4");
+        assertTrue(Files.exists(dir.resolve("outbox/lakeside.json")), output);
         assertEquals(60.0, Probe.info(video).duration(), 1 / 30.0);
-        try (Stream<Path> done = Files.list(dir.resolve("inbox/.done/city-promo"))) {
-            assertEquals(6, done.count());
+        try (Stream<Path> done = Files.list(dir.resolve("inbox/.done/lakeside"))) {
+            assertEquals(7, done.count());
         }
         try (Stream<Path> inbox = Files.list(dir.resolve("inbox"))) {
             assertEquals(List.of(".done", ".processing"), inbox.map(f -> f.getFileName().toString()).sorted().toList());

@@ -61,6 +61,8 @@ class SidecarParserTest {
         assertEquals(35, j.hints().musicVolumePercent());
         assertEquals("promo", j.renders().get(0).output());
         assertNull(j.language());
+        assertEquals("make a video\n\nRequirements: for YouTube Shorts.",
+                parse("short.yaml", "prompt: make a video\nplatform: YouTube Shorts\n").promptFor(0), "the hint in the words every backend reads");
         JobSpec t = parse("beach.txt", "  make a 30s vertical video\n");
         assertEquals("make a 30s vertical video", t.promptFor(0));
         assertFalse(t.mediaListed());
@@ -94,6 +96,7 @@ class SidecarParserTest {
         assertTrue(refusal("a.yaml", "prompt: p\nduration: forever").contains("'duration'"));
         assertTrue(refusal("a.yaml", "prompt: p\nmusic_volume: 300").contains("'music_volume'"));
         assertTrue(refusal("a.yaml", "prompt: p\nfill: stretch").contains("'fill' must be one of blur, black, crop"));
+        assertTrue(refusal("a.yaml", "prompt: p\nplatform: myspace").contains("'platform' must be one of youtube, shorts, reels, tiktok, stories"));
         assertTrue(refusal("a.yaml", "prompt: p\noutput: ../x").contains("'output' must be a plain file name"));
         assertTrue(refusal("a.yaml", "prompt: p\nmedia: []").contains("'media' is empty"));
         assertTrue(refusal("a.yaml", "- just\n- a list").contains("must be a mapping"));

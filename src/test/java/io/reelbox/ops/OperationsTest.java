@@ -239,6 +239,11 @@ class OperationsTest {
         buffer.reset();
         assertEquals(1, command.run("status", "--port", "1"));
         assertTrue(buffer.toString().startsWith("Cannot reach Reelbox at http://127.0.0.1:1"), buffer.toString());
+        buffer.reset();
+        assertEquals(0, command.run("health", "--port", port), "alive: the container's health check passes");
+        assertEquals("UP", buffer.toString().strip());
+        buffer.reset();
+        assertEquals(1, command.run("health", "--port", "1"), "nothing there: the check fails");
     }
 
     @Test

@@ -50,6 +50,19 @@ public final class Planner {
                     + (audios.isEmpty() ? "no media at all" : "only audio") + ". Upload a clip or a photo and ask again.");
         }
         Durations lengths = Durations.of(r, visuals, notDone, changed);
+        if (r.platform() != null && r.seconds() == null && !r.platform().takes(lengths.total() / (double) FPS)) {
+            // Not asked for a length, and the media run past what the platform takes: made as long as it takes.
+            double fit = lengths.total() / (double) FPS > r.platform().maxSeconds() ? r.platform().maxSeconds() : r.platform().minSeconds();
+            changed.add(String.format(Locale.ROOT, "made it %d s, the %s %s takes (your media run %.1f s)", (int) fit,
+                    fit == r.platform().maxSeconds() ? "longest" : "shortest", r.platform().label(), lengths.total() / (double) FPS));
+            r = r.withSeconds(fit);
+            lengths = Durations.of(r, visuals, notDone, changed);
+        } else if (r.platform() != null && !r.platform().takes(lengths.total() / (double) FPS)) {
+            double made = lengths.total() / (double) FPS;
+            notDone.add(String.format(Locale.ROOT, "a video %s takes: it takes %d to %d s, and I kept the %.1f s you asked for; "
+                    + "ask for %s to post it there", r.platform().label(), r.platform().minSeconds(), r.platform().maxSeconds(), made,
+                    made > r.platform().maxSeconds() ? r.platform().maxSeconds() + " seconds or less" : "at least " + r.platform().minSeconds() + " seconds"));
+        }
         int n = visuals.size();
         int[] d = lengths.d();
         int[] natural = lengths.natural();
@@ -121,6 +134,9 @@ public final class Planner {
             } else if (portrait > 0) {
                 reason = String.format(Locale.ROOT, "landscape because %d of your %d pictures are landscape", landscape, items);
             }
+        }
+        if (r.platform() != null && r.aspect() != null && r.aspect().equals(r.platform().aspect())) {
+            reason = (aspect.equals("9:16") ? "vertical" : aspect.equals("1:1") ? "square" : "landscape") + " for " + r.platform().label();
         }
         int shortSide = r.shortSide() != null ? r.shortSide() : 1080;
         // 16:9 of 480 is 853.3: round to the even width encoders need (854), as every player expects.

@@ -152,6 +152,13 @@ public final class PromptReader {
         Map<String, Double> bound = bind(text, mentions, nouns, c, recognised, adjustments);
         Integer volume = volume(text, nouns, c, recognised);
         String aspect = aspect(text, c, recognised, adjustments);
+        Platform platform = Platform.in(text).map(f -> {
+            recognised.add(new Span("platform", f.start(), f.end(), false));
+            return f.platform();
+        }).orElse(null);
+        if (aspect == null && platform != null) {
+            aspect = platform.aspect();
+        }
         Integer shortSide = null;
         List<Span> resolutions = all(text, c.resolution);
         recognised.addAll(resolutions);
@@ -197,7 +204,8 @@ public final class PromptReader {
 
         Double videoSeconds = bound.get("video");
         boolean anything = videoSeconds != null || shortSide != null || aspect != null || transitions != null || volume != null
-                || noMusic || title != null || mute || zoom || staticPhotos || evenTiming || noDucking || fill != null || !bound.isEmpty();
+                || noMusic || title != null || mute || zoom || staticPhotos || evenTiming || noDucking || platform != null || fill != null
+                || !bound.isEmpty();
         boolean understood = detected.understood() && (anything || !detected.guessed());
         if (videoSeconds == null && (!understood || !anything)) {
             videoSeconds = Lengths.anyLanguageLength(text, recognised);
@@ -208,7 +216,7 @@ public final class PromptReader {
         List<String> notUnderstood = understood ? List.of() : unread(text, recognised);
         String language = detected.understood() ? (understood ? detected.name() : "a language I do not know") : detected.name();
         return new Request(videoSeconds, shortSide, aspect, transitions, kind, transitionSeconds, volume, noMusic, title,
-                bound.get("title"), mute, zoom, staticPhotos, evenTiming, noDucking, fill, bound.get("still"), titleWithoutText, unsupported,
+                bound.get("title"), mute, zoom, staticPhotos, evenTiming, noDucking, platform, fill, bound.get("still"), titleWithoutText, unsupported,
                 List.copyOf(new LinkedHashSet<>(adjustments)), language, understood, notUnderstood);
     }
 

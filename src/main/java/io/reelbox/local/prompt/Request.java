@@ -15,6 +15,7 @@ import java.util.List;
  * @param staticPhotos      photos shown still (no zoom, no pan)
  * @param evenTiming        cuts evenly timed, not on the music's beat
  * @param noDucking         the music stays at one level, not lowered under the clips' own sound
+ * @param platform          the platform the video is made for (its frame and its limits), or null
  * @param fill              how media that do not fit the frame are shown: blur, black or crop
  * @param stillSeconds      how long each photo shows
  * @param titleWithoutText  a title was asked for without saying its words
@@ -26,7 +27,8 @@ import java.util.List;
  */
 public record Request(Double seconds, Integer shortSide, String aspect, Boolean transitions, String transitionKind,
                       Double transitionSeconds, Integer musicVolume, boolean noMusic, String title, Double titleSeconds,
-                      boolean mute, boolean zoom, boolean staticPhotos, boolean evenTiming, boolean noDucking, String fill, Double stillSeconds, boolean titleWithoutText,
+                      boolean mute, boolean zoom, boolean staticPhotos, boolean evenTiming, boolean noDucking, Platform platform, String fill,
+                      Double stillSeconds, boolean titleWithoutText,
                       List<String> unsupported, List<String> adjustments, String language, boolean understood,
                       List<String> notUnderstood) {
 
@@ -37,7 +39,14 @@ public record Request(Double seconds, Integer shortSide, String aspect, Boolean 
                 or(hints.transitionSeconds, transitionSeconds), or(hints.musicVolume, musicVolume), noMusic || hints.noMusic,
                 or(hints.title, title), or(hints.titleSeconds, titleSeconds), mute || hints.mute, zoom || hints.zoom,
                 staticPhotos || hints.staticPhotos,
-                evenTiming || hints.evenTiming, noDucking || hints.noDucking, or(hints.fill, fill), or(hints.stillSeconds, stillSeconds), titleWithoutText && hints.title == null,
+                evenTiming || hints.evenTiming, noDucking || hints.noDucking, or(hints.platform, platform), or(hints.fill, fill), or(hints.stillSeconds, stillSeconds), titleWithoutText && hints.title == null,
+                unsupported, adjustments, language, understood, notUnderstood);
+    }
+
+    /** This request asking for a video of {@code s} seconds. */
+    public Request withSeconds(double s) {
+        return new Request(s, shortSide, aspect, transitions, transitionKind, transitionSeconds, musicVolume, noMusic, title,
+                titleSeconds, mute, zoom, staticPhotos, evenTiming, noDucking, platform, fill, stillSeconds, titleWithoutText,
                 unsupported, adjustments, language, understood, notUnderstood);
     }
 

@@ -118,6 +118,7 @@ class PromptTableTest {
                 () -> assertEquals(row.has("static"), r.staticPhotos(), "static photos"),
                 () -> assertEquals(row.has("noduck"), r.noDucking(), "no ducking"),
                 () -> assertEquals(row.get("fill"), r.fill(), "fill"),
+                () -> assertEquals(row.get("platform"), r.platform() == null ? null : r.platform().name().toLowerCase(java.util.Locale.ROOT), "platform"),
                 () -> assertEquals(row.number("each"), r.stillSeconds(), "seconds per photo"),
                 () -> assertEquals(row.has("conflict"), !r.adjustments().isEmpty(), "contradictions " + r.adjustments()),
                 () -> assertEquals(row.has("unknown"), !r.understood(), "understood"),
