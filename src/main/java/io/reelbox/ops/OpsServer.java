@@ -77,7 +77,9 @@ public final class OpsServer {
         String host = settings.get("reelbox.http.host");
         if (!isLoopback(host) && settings.get("reelbox.http.password", "").isEmpty()) {
             throw new IllegalStateException("reelbox.http.host is " + host + ", which is reachable from other machines, "
-                    + "and reelbox.http.password is empty. Set a password (or REELBOX_HTTP_PASSWORD), or listen on 127.0.0.1.");
+                    + "and reelbox.http.password is empty. Set a password (REELBOX_HTTP_PASSWORD=…, e.g. podman run -e "
+                    + "REELBOX_HTTP_PASSWORD=…), listen on 127.0.0.1 only (REELBOX_HTTP_HOST), or switch the dashboard and API "
+                    + "off (REELBOX_HTTP_ENABLED=false).");
         }
     }
 
