@@ -104,6 +104,7 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         }
         beans.bind("inboxWatch", new io.reelbox.inbox.InboxWatchScheduler());
         beans.bind("inputCheck", new InputCheck(settings));
+        beans.bind("refines", new io.reelbox.refine.Refines(settings, journal));
         beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, credits, registry, journal));
         beans.bind("creditGate", credits);
         beans.bind("jobRegistry", registry);

@@ -25,7 +25,7 @@ public final class NemoComponent extends DefaultComponent {
         Uploads uploads = new Uploads(chain);
         Sessions sessions = new Sessions(chain, uploads, prompts);
         add("token", new TokenStep(chain, credits));
-        add("session", new SessionStep(sessions));
+        add("session", new SessionStep(chain, sessions));
         add("upload", new UploadStep(uploads, sessions));
         add("prompt", new PromptStep(chain, prompts, sessions));
         add("verify", new VerifyStep(prompts, sessions));

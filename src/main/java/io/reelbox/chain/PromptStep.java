@@ -9,8 +9,8 @@ import io.reelbox.job.Job;
 
 /**
  * {@code nemo:prompt}: sends the prompt of the render the route's loop is at (its index), with the sidecar's hints.
- * Before the first render, a sidecar's shared base prompt goes out once. A prompt sent before a restart is never
- * sent again.
+ * Before it, the session gets its preludes once each: a sidecar's shared base prompt, or a refine's history when its
+ * session was rebuilt. A prompt sent before a restart is never sent again.
  */
 final class PromptStep implements Step {
 
@@ -37,15 +37,11 @@ final class PromptStep implements Step {
         Job.Render r = job.current();
         sessions.ensure(job, false);
         JobSpec spec = job.claimed().spec();
-        if (spec.basePrompt() != null && !job.basePromptSent) {
-            // A shared first instruction for every render: sent once, not exported on its own.
-            job.basePromptSent = true;
-            try {
-                prompts.send(job, new Job.Render("(base)"), spec.basePrompt());
-            } catch (RuntimeException refused) {
-                job.basePromptSent = false;
-                throw refused;
-            }
+        prompts.sendPreludes(job);
+        if (job.refine != null && job.refine.draftBefore() == null && !r.promptSent) {
+            // What the earlier version is, to tell a follow-up that changed nothing (VerifyStep).
+            job.refine = job.refine.withDraftBefore(Prompts.hash(chain.draft(job)));
+            chain.journal().save(job);
         }
         if (r.promptSent) {
             // Sent before a restart: the contract forbids sending it again; the state will show what it did.

@@ -55,6 +55,42 @@ final class Prompts {
     }
 
     /**
+     * Sends the preludes the session does not hold yet ({@link Job#preludes()}), each once: counted as sent before it
+     * goes out, as a prompt is, and each edit awaited, so the next prompt edits it.
+     */
+    void sendPreludes(Job job) {
+        List<String> preludes = job.preludes();
+        while (job.preludesSent < preludes.size()) {
+            Job.Render prelude = new Job.Render("(prelude " + (job.preludesSent + 1) + ")");
+            job.preludesSent++;
+            try {
+                send(job, prelude, preludes.get(job.preludesSent - 1));
+                awaitDraft(job, prelude);
+            } catch (ApiException refused) {
+                if (!prelude.promptSent) {
+                    job.preludesSent--;
+                    chain.journal().save(job);
+                }
+                throw refused;
+            }
+            LOG.info("Job {}: prelude {} of {} in session {}", job.id(), job.preludesSent, preludes.size(), job.sessionId);
+        }
+    }
+
+    /** A draft's fingerprint: the same draft, the same hash (null for none). */
+    static String hash(JsonNode draft) {
+        if (draft == null) {
+            return "none";
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(draft.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Reads the state until the edit shows: a ready draft, which after a dropped stream must also differ from the
      * draft before the prompt. {@code reelbox.prompt.state-reads} reads without it is a failure (the contract's
      * disconnect rule).

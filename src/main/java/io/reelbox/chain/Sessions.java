@@ -37,6 +37,7 @@ final class Sessions {
         job.sessionLost = false;
         job.mediaUploaded = false;
         job.uploadsDone = 0;
+        job.preludesSent = 0;   // a new session holds none of them: they go out again before the next prompt
         job.uploaded.clear();
         chain.journal().save(job);
         LOG.info("Job {}: session {}", job.id(), job.sessionId);
@@ -69,6 +70,7 @@ final class Sessions {
         }
         Job.Render r = job.current();
         if (rebuild.reprompt) {
+            prompts.sendPreludes(job);
             prompts.send(job, r, r.prompt);
             rebuild.reprompt = false;
             rebuild.awaitDraft = true;

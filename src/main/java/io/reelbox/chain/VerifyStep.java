@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reelbox.job.DraftSummary;
+import io.reelbox.failure.Failure;
+import io.reelbox.failure.JobFailure;
 import io.reelbox.job.Job;
 
 /**
@@ -36,6 +38,11 @@ final class VerifyStep implements Step {
         }
         if (!sessions.ensure(job, true)) {
             r.draft = prompts.awaitDraft(job, r);
+        }
+        if (job.refine != null && Prompts.hash(r.draft).equals(job.refine.draftBefore())) {
+            // The draft is the earlier version's, to the byte: a new video would be the same video.
+            throw new JobFailure(Failure.NOTHING_TO_CHANGE, "nothing-to-change", "\"" + r.prompt + "\" changed nothing in "
+                    + job.refine.target() + (r.replies.isEmpty() ? "" : "; the agent said: " + Chain.oneLine(String.join(" ", r.replies))));
         }
         if (r.replies.isEmpty()) {
             r.summary = DraftSummary.describe(r.draft);

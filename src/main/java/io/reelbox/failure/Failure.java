@@ -27,6 +27,9 @@ public enum Failure {
     WORK_DIR_FULL("The work dir's disk is full: free space on the disk that holds reelbox.work-dir (the embedded backend keeps uploads and renders there, and the journal lives there), then move the inputs back into the inbox. Intake resumes by itself when there is room."),
     LOCAL_IO("Reelbox could not read or write one of its own folders (the folder and the system's message are in the message). Check that it exists, its permissions, and whether its disk is read-only or failing; then move the inputs back into the inbox."),
     CANCELLED("The job was cancelled through the dashboard, the API or `reelbox cancel`. Its inputs are kept here: retry it from the dashboard (or `reelbox retry`), or move them back into the inbox."),
+    REFINE_TARGET_MISSING("The video to refine was not found. Name a finished video in 'refine:' (its output name, like promo, or its job id; the message lists similar ones), then move the sidecar back into the inbox."),
+    REFINE_INPUTS_MISSING("The earlier video's session is gone and the media it was made from are no longer in inbox/.done/. Put them back where the message says (or make the video again as a new job), then move the sidecar back into the inbox."),
+    NOTHING_TO_CHANGE("The follow-up asked for what the video already is, so no new version was made. Say what to change (for example \"make it 10 seconds\", \"no music\", \"drop the second photo\"), then move the sidecar back into the inbox."),
     TAKEN_OVER("Another Reelbox node took this job over after this node's lease on it ran out (it was paused, cut off from the database, or too slow to renew). Nothing to do: the other node finishes it."),
     STOPPED("Reelbox stopped before the job finished. The job stays in inbox/.processing/ with its journal entry and resumes on the next start."),
     INTERNAL("Reelbox hit an unexpected error. Move the inputs back into the inbox to retry, and report the message if it happens again.");

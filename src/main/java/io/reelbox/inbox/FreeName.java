@@ -23,8 +23,16 @@ public final class FreeName {
 
     /** Tries {@code base+suffix}, {@code base-2+suffix}… and returns the target that {@code placer} succeeded on. */
     public static Path place(Path dir, String base, String suffix, Placer placer) throws IOException {
-        for (int n = 1; n < 10_000; n++) {
-            Path target = dir.resolve(n == 1 ? base + suffix : base + "-" + n + suffix);
+        return place(dir, base, "-", 1, suffix, placer);
+    }
+
+    /**
+     * Tries {@code base+separator+n+suffix} from {@code first} on ({@code base+suffix} for 1), and returns the target
+     * that {@code placer} succeeded on: {@code promo-v2.mp4}, {@code promo-v3.mp4}… for the versions of a video.
+     */
+    public static Path place(Path dir, String base, String separator, int first, String suffix, Placer placer) throws IOException {
+        for (int n = first; n < 10_000; n++) {
+            Path target = dir.resolve(n == 1 ? base + suffix : base + separator + n + suffix);
             if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }

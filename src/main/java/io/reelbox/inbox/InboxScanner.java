@@ -438,7 +438,8 @@ public final class InboxScanner {
             }
         } else {
             local.addAll(defaultMedia(c));
-            if (local.isEmpty()) {
+            // A refine brings media only to add them: the earlier video's are in .done/.
+            if (local.isEmpty() && spec.refine() == null) {
                 missing.add(c.folder() ? "any media file in " + c.name() + "/" : c.name() + ".<mp4|mov|jpg|png|mp3|…>");
             }
         }

@@ -7,9 +7,10 @@ import java.util.List;
  * What a sidecar asks for. {@code media} keeps the user's order; entries are relative names or http(s) URLs.
  * {@code language} is null when the sidecar leaves it to {@code reelbox.default-language}.
  * {@code renders} is never empty: a sidecar without {@code renders:} is one render of {@code prompt}.
+ * {@code refine} names the earlier video this job refines (its output name or job id), or is null.
  */
 public record JobSpec(String basePrompt, List<String> media, String language, Hints hints, List<RenderSpec> renders,
-                      boolean mediaListed) {
+                      boolean mediaListed, String refine) {
 
     /** Optional hints; appended to each prompt in plain words. */
     public record Hints(String aspect, String resolution, Double durationSeconds, String title, Integer musicVolumePercent,

@@ -28,7 +28,7 @@ public final class SidecarParser {
 
     public static final Set<String> EXTENSIONS = Set.of("yaml", "yml", "json", "txt");
     private static final Set<String> FIELDS = Set.of("prompt", "media", "output", "language", "aspect", "resolution",
-            "duration", "title", "music_volume", "fill", "platform", "renders");
+            "duration", "title", "music_volume", "fill", "platform", "renders", "refine");
     private static final Set<String> ASPECTS = Set.of("16:9", "9:16", "1:1");
     private static final Set<String> FILLS = Set.of("blur", "black", "crop");
     /** The {@code platform:} values, as the prompt names them (every backend reads "for TikTok"). */
@@ -65,7 +65,7 @@ public final class SidecarParser {
         if (name.toLowerCase(Locale.ROOT).endsWith(".txt")) {
             String prompt = checkPrompt(name, text.strip(), "text");
             return new JobSpec(null, List.of(), null, new JobSpec.Hints(null, null, null, null, null, null, null),
-                    List.of(new JobSpec.RenderSpec(prompt, jobName)), false);
+                    List.of(new JobSpec.RenderSpec(prompt, jobName)), false, null);
         }
         JsonNode root;
         try {
@@ -132,7 +132,14 @@ public final class SidecarParser {
             }
         }
         String language = text(root, "language", name);
-        return new JobSpec(base, media, language, hints(root, name), List.copyOf(renders), listed);
+        String refine = text(root, "refine", name);
+        if (refine != null && renders.size() > 1) {
+            throw bad(name + ": a refine makes one new version of an earlier video; use 'prompt', not 'renders'");
+        }
+        if (refine != null && base != null) {
+            throw bad(name + ": a refine has one 'prompt' (what to change); it cannot have a shared base prompt");
+        }
+        return new JobSpec(base, media, language, hints(root, name), List.copyOf(renders), listed, refine);
     }
 
     private JobSpec.Hints hints(JsonNode root, String name) {

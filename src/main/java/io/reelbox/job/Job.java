@@ -72,6 +72,38 @@ public final class Job {
         }
     }
 
+    /**
+     * A refine job ({@code refine:} in the sidecar): the earlier video it refines ({@code target}, a version of
+     * {@code root}), every prompt that made it ({@code history}, replayed into a new session when the old one is gone),
+     * the media it was made from ({@code priorMedia}, absolute paths in {@code .done/}, read in place), whether the
+     * session was continued or rebuilt ({@code session}, null before the check) and a hash of the draft before the
+     * new prompt ({@code draftBefore}): the same draft after it means the prompt changed nothing.
+     */
+    public record Refine(String target, String root, List<String> history, List<Medium> priorMedia, String session,
+                         String draftBefore) {
+
+        /** An earlier medium: the job that brought it, its path in that job's folder, and where that is now. */
+        public record Medium(String jobId, String path, String file) {
+        }
+
+        public Refine withSession(String how) {
+            return new Refine(target, root, history, priorMedia, how, draftBefore);
+        }
+
+        public Refine withDraftBefore(String hash) {
+            return new Refine(target, root, history, priorMedia, session, hash);
+        }
+    }
+
+    /** The prompts a session gets before the render's own: a refine's history, or the sidecar's shared base prompt. */
+    public List<String> preludes() {
+        if (refine != null) {
+            return refine.history();
+        }
+        JobSpec spec = claimed.spec();
+        return spec == null || spec.basePrompt() == null ? List.of() : List.of(spec.basePrompt());
+    }
+
     /** What a new session still needs after a 1002: the uploads the lost one held, and the prompt when it had one. */
     public static final class Rebuild {
         public final int uploads;
@@ -94,7 +126,10 @@ public final class Job {
     public String stage = "intake";
     public int attempts;
     public boolean mediaUploaded;
-    public boolean basePromptSent;
+    /** How many of {@link #preludes()} the session holds (each is sent once, before the render's prompt). Journaled. */
+    public int preludesSent;
+    /** A refine of an earlier video: what it refines and how; null for other jobs. Journaled. */
+    public Refine refine;
     public boolean resumed;
     public String taskId;
     public String sessionId;
@@ -236,6 +271,9 @@ public final class Job {
         List<Object> out = new ArrayList<>();
         if (spec == null) {
             return out;
+        }
+        if (refine != null) {
+            refine.priorMedia().forEach(m -> out.add(Path.of(m.file())));
         }
         if (!spec.mediaListed()) {
             claimed.media().forEach(rel -> out.add(claimed.workDir().resolve(rel)));

@@ -29,7 +29,7 @@ public final class JournalEntries {
     public record Entry(String id, String name, boolean folderJob, String workDir, String sidecar, List<String> files,
                         List<String> media, String sessionId, String taskId, int sessions, boolean uploaded,
                         boolean basePromptSent, List<RenderEntry> renders, String stage, String startedAt,
-                        List<Job.Holder> holders, List<Job.BackendUse> backends) {
+                        List<Job.Holder> holders, List<Job.BackendUse> backends, int preludesSent, Job.Refine refine) {
     }
 
     private JournalEntries() {
@@ -45,8 +45,8 @@ public final class JournalEntries {
         Entry e = new Entry(c.id(), c.name(), c.folderJob(), c.workDir().toString(),
                 c.sidecar() == null ? null : c.workDir().relativize(c.sidecar()).toString(),
                 c.files().stream().map(Path::toString).toList(), c.media().stream().map(Path::toString).toList(),
-                job.sessionId, job.taskId, job.sessions, job.mediaUploaded, job.basePromptSent, renders, job.stage,
-                job.startedAt().toString(), List.copyOf(job.holders), List.copyOf(job.backends));
+                job.sessionId, job.taskId, job.sessions, job.mediaUploaded, job.preludesSent > 0, renders, job.stage,
+                job.startedAt().toString(), List.copyOf(job.holders), List.copyOf(job.backends), job.preludesSent, job.refine);
         try {
             return JSON.writeValueAsBytes(e);
         } catch (IOException ex) {
@@ -81,7 +81,9 @@ public final class JournalEntries {
         job.taskId = e.taskId();
         job.sessions = e.sessions();
         job.mediaUploaded = e.uploaded();
-        job.basePromptSent = e.basePromptSent();
+        // Entries written before refines counted only the base prompt, as a flag.
+        job.preludesSent = Math.max(e.preludesSent(), e.basePromptSent() ? 1 : 0);
+        job.refine = e.refine();
         job.stage = e.stage();
         if (e.holders() != null) {
             job.holders.addAll(e.holders());

@@ -97,8 +97,17 @@ public final class Outbox {
      * ({@code .json}) must be free too, so a video and its report always share a name.
      */
     public Path publishVideo(Path temp, String base) throws IOException {
+        return publish(temp, base, "-", 1);
+    }
+
+    /** Publishes a new version of the video {@code root}: {@code root-v2.mp4}, or the next version free. */
+    public Path publishVersion(Path temp, String root) throws IOException {
+        return publish(temp, root, "-v", 2);
+    }
+
+    private Path publish(Path temp, String base, String separator, int first) throws IOException {
         try {
-            return FreeName.place(dir, base, ".mp4", target -> {
+            return FreeName.place(dir, base, separator, first, ".mp4", target -> {
                 if (Files.exists(sibling(target, ".json"))) {
                     throw new FileAlreadyExistsException(target.toString());
                 }

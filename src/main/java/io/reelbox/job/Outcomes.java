@@ -59,7 +59,8 @@ public final class Outcomes {
         }
         Path download = r.downloaded;
         try {
-            journal.whileHeld(job, () -> r.published = outbox.publishVideo(download, r.output));
+            journal.whileHeld(job, () -> r.published = job.refine != null ? outbox.publishVersion(download, job.refine.root())
+                    : outbox.publishVideo(download, r.output));
         } catch (IOException e) {
             throw outbox.failure(download, e);
         } catch (JobFailure f) {
@@ -104,6 +105,37 @@ public final class Outcomes {
         end(job);
         LOG.info("Job {}: finished — {} video(s) in {}, inputs in {}", job.id(), job.renders.size(), outbox.dir(), done[0]);
         return events;
+    }
+
+    /**
+     * What a later refine needs: the media in upload order, each with the job whose folder in {@code .done/} holds it;
+     * and for a refine, what it refined, its version, every prompt so far and whether its session was continued.
+     */
+    private static void refine(ObjectNode n, Job job, Job.Render main) {
+        ArrayNode media = n.putArray("media_files");
+        int prior = job.refine == null ? 0 : job.refine.priorMedia().size();
+        if (job.refine != null) {
+            job.refine.priorMedia().forEach(m -> media.addObject().put("job_id", m.jobId()).put("path", m.path()));
+        }
+        String rootId = job.refine == null ? null : job.refine.root();
+        List<Object> uploads = job.uploads();
+        for (int i = 0; i < uploads.size(); i++) {
+            if (uploads.get(i) instanceof Path p && i >= prior) {
+                media.addObject().put("job_id", job.id()).put("path", job.claimed().workDir().relativize(p).toString());
+            }
+        }
+        if (job.refine == null) {
+            return;
+        }
+        String video = main.published.getFileName().toString().replaceFirst("\\.mp4$", "");
+        int version = video.matches(java.util.regex.Pattern.quote(rootId) + "-v\\d+") ? Integer.parseInt(video.substring(rootId.length() + 2)) : 1;
+        List<String> history = new ArrayList<>(job.refine.history());
+        history.add(main.prompt);
+        ObjectNode r = n.putObject("refine").put("refines", job.refine.target()).put("root", rootId).put("version", version)
+                .put("session", job.refine.session());
+        history.forEach(r.putArray("history")::add);
+        n.put("refines", job.refine.target()).put("version", version);
+        history.forEach(n.putArray("history")::add);
     }
 
     /**
@@ -223,6 +255,7 @@ public final class Outcomes {
                 r.failedRenderIds.forEach(failedIds::add);
             }
         }
+        refine(n, job, main);
         nodes(n, job);
         faults(n, job);
         ArrayNode inputs = n.putArray("inputs");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
+import io.reelbox.local.plan.FollowUp;
 import io.reelbox.local.plan.Planner;
 import io.reelbox.local.session.Session;
 import io.reelbox.local.session.Sessions;
@@ -25,6 +26,7 @@ final class Agent {
 
     private final Sessions sessions;
     private final Planner planner = new Planner();
+    private final FollowUp followUp = new FollowUp();
 
     Agent(Sessions sessions) {
         this.sessions = sessions;
@@ -51,9 +53,13 @@ final class Agent {
         call.putObject("content").put("role", "model").putArray("parts").addObject().putObject("functionCall")
                 .put("id", "plan-1").put("name", "plan_timeline").putObject("args").put("media", s.media().size());
         sse(out, call);
-        Planner.Plan plan = planner.plan(prompt.toString(), s.language(), List.copyOf(s.media()));
+        // A session that has a draft is edited by the next prompt, as the cloud's agent keeps its timeline state.
+        Planner.Plan previous = sessions.plan(s);
+        Planner.Plan plan = previous != null && previous.draft() != null
+                ? followUp.apply(prompt.toString(), s.language(), List.copyOf(s.media()), previous)
+                : planner.plan(prompt.toString(), s.language(), List.copyOf(s.media()));
         if (plan.draft() != null) {
-            sessions.draft(s, plan.draft());
+            sessions.plan(s, plan);
         }
         ObjectNode result = event(invocation);
         ObjectNode response = result.putObject("content").put("role", "user").putArray("parts").addObject()

@@ -31,8 +31,11 @@ public final class Planner {
 
     private final PromptReader reader = new PromptReader();
 
-    /** The result: a draft to store in the session (null when nothing can be made) and the agent's reply. */
-    public record Plan(ObjectNode draft, String reply) {
+    /**
+     * The result: a draft to store in the session (null when nothing can be made), the agent's reply, and what was
+     * asked, concept by concept, with the media in the order planned (a follow-up edits these; see {@link FollowUp}).
+     */
+    public record Plan(ObjectNode draft, String reply, Request request, List<MediaInfo> media) {
     }
 
     /** The frame: its size, and the words and reason the reply gives for it. */
@@ -40,14 +43,19 @@ public final class Planner {
     }
 
     public Plan plan(String prompt, String language, List<MediaInfo> media) {
-        Request r = reader.read(prompt, language);
+        return plan(reader.read(prompt, language), media);
+    }
+
+    /** Plans what {@code r} asks for, from {@code media} in this order. */
+    public Plan plan(Request asked, List<MediaInfo> media) {
+        Request r = asked;
         List<MediaInfo> visuals = media.stream().filter(m -> !m.category().name().equals("AUDIO")).toList();
         List<MediaInfo> audios = media.stream().filter(m -> m.category().name().equals("AUDIO")).toList();
         List<String> notDone = new ArrayList<>();
         List<String> changed = new ArrayList<>(r.adjustments());
         if (visuals.isEmpty()) {
             return new Plan(null, "I need at least one clip or photo to make a video, and this session has "
-                    + (audios.isEmpty() ? "no media at all" : "only audio") + ". Upload a clip or a photo and ask again.");
+                    + (audios.isEmpty() ? "no media at all" : "only audio") + ". Upload a clip or a photo and ask again.", asked, media);
         }
         Durations lengths = Durations.of(r, visuals, notDone, changed);
         if (r.platform() != null && r.seconds() == null && !r.platform().takes(lengths.total() / (double) FPS)) {
@@ -109,7 +117,7 @@ public final class Planner {
         r.unsupported().forEach(u -> notDone.add(u + " (not something I can do locally)"));
         Reply reply = new Reply(r, frame, fill, visuals, music, volume, d, tt, lengths.cutsBecause(), totalFrames, titleSeconds,
                 timing.says() + cuts.says());
-        return new Plan(draft, reply.text(notDone, changed));
+        return new Plan(draft, reply.text(notDone, changed), asked, media);
     }
 
     /** Whether the music is lowered under the clips' own sound: when some clip keeps its sound, unless asked not to. */

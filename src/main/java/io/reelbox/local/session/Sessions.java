@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelbox.local.plan.Planner;
+
 import io.reelbox.local.render.RenderQueue;
 
 /**
@@ -26,7 +28,7 @@ public final class Sessions {
     private final Path dir;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, ObjectNode> drafts = new ConcurrentHashMap<>();
+    private final Map<String, Planner.Plan> plans = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
     /** @param dir where each session's uploads get a folder */
@@ -64,12 +66,19 @@ public final class Sessions {
         return s != null && s.user().equals(user) ? Optional.of(s) : Optional.empty();
     }
 
-    public void draft(Session s, ObjectNode draft) {
-        drafts.put(s.id(), draft);
+    /** The session's agent planned {@code plan}: its draft is the session's, and the next prompt edits it. */
+    public void plan(Session s, Planner.Plan plan) {
+        plans.put(s.id(), plan);
+    }
+
+    /** The session's last plan, or null before its first prompt. */
+    public Planner.Plan plan(Session s) {
+        return plans.get(s.id());
     }
 
     public ObjectNode draft(Session s) {
-        return drafts.get(s.id());
+        Planner.Plan p = plans.get(s.id());
+        return p == null ? null : p.draft();
     }
 
     /** Forgets sessions created before {@code cutoff} (epoch ms), with their uploads and drafts. */
@@ -77,7 +86,7 @@ public final class Sessions {
         sessions.values().removeIf(s -> {
             if (s.createdAt() < cutoff) {
                 RenderQueue.deleteTree(s.dir());
-                drafts.remove(s.id());
+                plans.remove(s.id());
                 return true;
             }
             return false;
