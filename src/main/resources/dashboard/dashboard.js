@@ -49,13 +49,41 @@ function runningItem(j) {
       : el("button", { class: "secondary cancel", type: "button", onclick: (e) => act(j.id, "cancel", e.target), disabled: j.state === "cancelling" ? "" : null }, "Cancel"));
 }
 
+// The versions of one video, oldest first, from the finished jobs the page knows: "promo → v2 → v3".
+let finished = [];
+function chain(j) {
+  const versions = finished.filter((o) => o.root === j.root).sort((a, b) => a.version - b.version);
+  return el("div", { class: "muted chain" }, "versions: ", ...versions.flatMap((o, i) => [i ? " → " : "",
+    el("span", { class: o.id === j.id ? "this" : "" }, o.version === 1 ? o.root : `v${o.version}`)]));
+}
+
+// A follow-up for one finished video: queued as a refine; its video is the chain's next version.
+function refineBox(j) {
+  const input = el("input", { type: "text", class: "refine-prompt", placeholder: "make it 10 seconds, no music…", "aria-label": `Refine ${j.name}` });
+  const result = el("span", { class: "muted refine-result", role: "status" });
+  const form = el("form", { class: "refine" }, input, el("button", { type: "submit", class: "secondary" }, "Refine"), result);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    form.querySelector("button").disabled = true;
+    const r = await fetch(`/api/jobs/${encodeURIComponent(j.id)}/refine`, { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ prompt: input.value }) });
+    const body = await r.json().catch(() => ({}));
+    result.textContent = r.ok ? `Refining: the next version of ${body.refines} is on its way (${body.job}).` : `Not refined: ${body.message || r.status}`;
+    form.querySelector("button").disabled = false;
+    if (r.ok) input.value = "";
+    refresh();
+  });
+  return form;
+}
+
 function doneItem(j) {
   const id = encodeURIComponent(j.id);
   const poster = el("img", { class: "poster", alt: `Poster of ${j.name}`, loading: "lazy", src: `/api/jobs/${id}/poster` });
   const item = el("li", { "data-job": j.name, "data-state": "done", "data-id": j.id },
     poster,
     el("div", { class: "job-head" }, el("span", { class: "job-name" }, j.name), el("span", { class: "muted" }, duration(j.duration_s))),
-    el("div", { class: "muted" }, `finished ${ago(j.finished_at)}${j.node ? ` on node ${j.node}` : ""} · `, el("a", { href: `/api/jobs/${id}/video`, download: j.videos[0] || "" }, j.videos[0] || "video")));
+    el("div", { class: "muted" }, `finished ${ago(j.finished_at)}${j.node ? ` on node ${j.node}` : ""} · `, el("a", { href: `/api/jobs/${id}/video`, download: j.videos[0] || "" }, j.videos[0] || "video")),
+    chain(j), refineBox(j));
   poster.addEventListener("click", () => {
     poster.replaceWith(el("video", { controls: "", autoplay: "", src: `/api/jobs/${id}/video`, poster: `/api/jobs/${id}/poster` }));
   });
@@ -74,7 +102,7 @@ function failedItem(j) {
 // Redraws a list only when its content changed, so an open video or a focused button is not torn down every tick.
 const drawn = {};
 function draw(listId, items, make) {
-  const key = JSON.stringify(items.map((j) => [j.id, j.name, j.state, j.stage, j.progress, j.eta_s, j.finished_at, j.failed_at, j.node,
+  const key = JSON.stringify(items.map((j) => [j.id, j.name, j.state, j.stage, j.progress, j.eta_s, j.finished_at, j.failed_at, j.node, j.version,
     listId === "running" ? Math.floor(j.elapsed_s) : 0]));
   $(listId + "-count").textContent = items.length ? `(${items.length})` : "";
   if (drawn[listId] === key) return;
@@ -100,6 +128,7 @@ async function refresh() {
     draw("running", v.running, runningItem);
     draw("waiting", v.waiting.map((w) => ({ ...w, id: w.name })), (w) =>
       el("li", { "data-job": w.name, "data-state": "waiting" }, el("span", { class: "job-name" }, w.name), el("span", { class: "muted" }, ` · since ${ago(w.since)}`)));
+    finished = v.done;
     draw("done", v.done, doneItem);
     draw("failed", v.failed, failedItem);
     const s = v.settings;

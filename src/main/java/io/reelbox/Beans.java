@@ -104,7 +104,8 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         }
         beans.bind("inboxWatch", new io.reelbox.inbox.InboxWatchScheduler());
         beans.bind("inputCheck", new InputCheck(settings));
-        beans.bind("refines", new io.reelbox.refine.Refines(settings, journal));
+        io.reelbox.refine.Refines refines = new io.reelbox.refine.Refines(settings, journal);
+        beans.bind("refines", refines);
         beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, credits, registry, journal));
         beans.bind("creditGate", credits);
         beans.bind("jobRegistry", registry);
@@ -144,7 +145,9 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         JobBoard board = new JobBoard(registry, scanner, settings.path("reelbox.outbox"),
                 new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)"
                         : String.join(", ", pool.nodes().stream().map(n -> n.url()).toList())), disks::parkedJobs);
-        beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings)));
+        beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings),
+                new io.reelbox.refine.RefineRequests(context.getRegistry().lookupByNameAndType("refines", io.reelbox.refine.Refines.class),
+                        settings.path("reelbox.inbox"))));
         Posters posters = new Posters(workDir, () -> Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin")));
         return new OpsServer(settings, board, posters, workDir, meters);
     }

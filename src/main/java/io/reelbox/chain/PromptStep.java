@@ -40,7 +40,7 @@ final class PromptStep implements Step {
         prompts.sendPreludes(job);
         if (job.refine != null && job.refine.draftBefore() == null && !r.promptSent) {
             // What the earlier version is, to tell a follow-up that changed nothing (VerifyStep).
-            job.refine = job.refine.withDraftBefore(Prompts.hash(chain.draft(job)));
+            job.refine = job.refine.withDraftBefore(io.reelbox.job.DraftSummary.fingerprint(chain.draft(job)));
             chain.journal().save(job);
         }
         if (r.promptSent) {

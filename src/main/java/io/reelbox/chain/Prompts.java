@@ -77,19 +77,6 @@ final class Prompts {
         }
     }
 
-    /** A draft's fingerprint: the same draft, the same hash (null for none). */
-    static String hash(JsonNode draft) {
-        if (draft == null) {
-            return "none";
-        }
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(draft.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * Reads the state until the edit shows: a ready draft, which after a dropped stream must also differ from the
      * draft before the prompt. {@code reelbox.prompt.state-reads} reads without it is a failure (the contract's

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.reelbox.job.DraftSummary;
 import io.reelbox.job.Job;
 import io.reelbox.nemo.SessionLost;
 import io.reelbox.refine.Refines;
@@ -48,9 +49,13 @@ final class SessionStep implements Step {
      * earlier prompt replayed in order before the new one (PromptStep).
      */
     private void refineSession(Job job) {
+        // Continued only when the session still holds exactly the version refined, and no other job is editing it
+        // (a later version, or a refine of the same version running at once, moved its draft on): else rebuilt.
         boolean alive;
         try {
-            alive = job.sessionId != null && chain.draft(job) != null;
+            alive = job.sessionId != null && job.refine.targetDraft() != null
+                    && chain.registry().running().stream().noneMatch(o -> o != job && job.sessionId.equals(o.sessionId))
+                    && DraftSummary.fingerprint(chain.draft(job)).equals(job.refine.targetDraft());
         } catch (SessionLost gone) {
             alive = false;
         }
@@ -61,7 +66,7 @@ final class SessionStep implements Step {
             return;
         }
         Refines.requireMedia(job);
-        LOG.info("Job {}: the session of {} is gone; rebuilding it: {} medi(a) and {} earlier prompt(s)", job.id(),
+        LOG.info("Job {}: the session of {} no longer holds it (gone, edited since, or in use by another refine); rebuilding it: {} medi(a) and {} earlier prompt(s)", job.id(),
                 job.refine.target(), job.refine.priorMedia().size(), job.refine.history().size());
         job.refine = job.refine.withSession("rebuilt");
         sessions.open(job);

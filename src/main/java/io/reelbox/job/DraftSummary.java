@@ -16,6 +16,19 @@ public final class DraftSummary {
     }
 
     /** A draft is ready to export when it has tracks and at least one track has segments. */
+    /** A draft's fingerprint: the same draft, the same hash ("none" for no draft). */
+    public static String fingerprint(JsonNode draft) {
+        if (draft == null) {
+            return "none";
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(draft.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static boolean ready(JsonNode draft) {
         if (draft == null || !draft.path("t").isArray()) {
             return false;

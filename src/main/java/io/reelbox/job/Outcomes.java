@@ -112,6 +112,9 @@ public final class Outcomes {
      * and for a refine, what it refined, its version, every prompt so far and whether its session was continued.
      */
     private static void refine(ObjectNode n, Job job, Job.Render main) {
+        if (main.draft != null) {
+            n.put("draft_sha256", DraftSummary.fingerprint(main.draft));
+        }
         ArrayNode media = n.putArray("media_files");
         int prior = job.refine == null ? 0 : job.refine.priorMedia().size();
         if (job.refine != null) {

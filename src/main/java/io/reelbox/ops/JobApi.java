@@ -20,10 +20,12 @@ public final class JobApi {
 
     private final JobBoard board;
     private final JobActions actions;
+    private final io.reelbox.refine.RefineRequests refines;
 
-    public JobApi(JobBoard board, JobActions actions) {
+    public JobApi(JobBoard board, JobActions actions, io.reelbox.refine.RefineRequests refines) {
         this.board = board;
         this.actions = actions;
+        this.refines = refines;
     }
 
     public void list(Exchange exchange) throws IOException {
@@ -42,6 +44,28 @@ public final class JobApi {
 
     public void cancel(Exchange exchange) throws IOException {
         answer(exchange, actions.cancel(id(exchange)));
+    }
+
+    /**
+     * {@code POST /api/jobs/{id}/refine} with {@code {"prompt": "…"}}: a new version of the finished job (or video)
+     * {@code id}, queued as a refine sidecar in the inbox; 202 with the new job's name.
+     */
+    public void refine(Exchange exchange) throws IOException {
+        String id = id(exchange);
+        String prompt;
+        try {
+            prompt = JobBoard.JSON.readTree(exchange.getMessage().getBody(String.class)).path("prompt").asText(null);
+        } catch (IOException | RuntimeException e) {
+            answer(exchange, ApiAnswer.error(400, "bad-json", "Send JSON: {\"prompt\": \"what to change\"}"));
+            return;
+        }
+        try {
+            answer(exchange, ApiAnswer.accepted(io.reelbox.refine.RefineRequests.json(JobBoard.JSON, refines.queue(id, prompt))));
+        } catch (IllegalArgumentException e) {
+            answer(exchange, ApiAnswer.error(400, "no-prompt", e.getMessage()));
+        } catch (io.reelbox.failure.JobFailure missing) {
+            answer(exchange, ApiAnswer.error(404, missing.code(), missing.getMessage()));
+        }
     }
 
     /** A multipart form: {@code prompt}, an optional {@code name}, and the files (any field names). */

@@ -163,6 +163,15 @@ public final class JobBoard {
             seconds += r.path("duration_seconds").asDouble();
         }
         n.put("duration_s", seconds);
+        // Its place in a chain of refines: the first video's name, this version, and what it refined.
+        String video = first.path("video").asText().replaceFirst("\\.mp4$", "");
+        n.put("root", first.path("refine").path("root").asText(video)).put("version", first.path("refine").path("version").asInt(1));
+        if (first.has("refines")) {
+            n.put("refines", first.path("refines").asText());
+        }
+        if (first.has("history")) {
+            n.set("history", first.get("history"));
+        }
         if (first.has("nodes")) {
             n.set("nodes", first.get("nodes"));
             n.put("node", first.get("nodes").get(first.get("nodes").size() - 1).path("node").asText());

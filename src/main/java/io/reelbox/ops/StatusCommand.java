@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reelbox.config.Settings;
 
 /**
- * {@code reelbox status | retry JOB | cancel JOB | health [--port N]}: the job view of a running daemon as a table, and
+ * {@code reelbox status | retry JOB | cancel JOB | refine JOB PROMPT | health [--port N]}: the job view of a running daemon as a table, and
  * its two actions, through the job API (the same one the dashboard uses), and its liveness. The port comes from the settings, or from
  * {@code <work-dir>/http.json} when the settings say 0; {@code --port} overrides both.
  */
@@ -40,7 +40,7 @@ public final class StatusCommand {
     }
 
     public static boolean handles(String command) {
-        return List.of("status", "retry", "cancel", "health").contains(command);
+        return List.of("status", "retry", "cancel", "health", "refine").contains(command);
     }
 
     /** Runs {@code args} ({@code status}, {@code retry JOB}, {@code cancel JOB}, each with an optional --port N); the exit code. */
@@ -57,6 +57,9 @@ public final class StatusCommand {
             } else {
                 words.add(args[i]);
             }
+        }
+        if (!words.isEmpty() && words.get(0).equals("refine")) {
+            return words.size() >= 3 ? refine(port, words.get(1), String.join(" ", words.subList(2, words.size()))) : usage();
         }
         boolean action = !words.isEmpty() && !words.get(0).equals("status") && !words.get(0).equals("health");
         if (words.isEmpty() || words.size() != (action ? 2 : 1) || !handles(words.get(0))) {
@@ -115,6 +118,37 @@ public final class StatusCommand {
             throw new IOException("reelbox.http.port is 0 and " + file + " does not exist");
         }
         return JobBoard.JSON.readTree(file.toFile()).path("url").asText();
+    }
+
+    /** {@code refine JOB PROMPT}: a new version of a finished video, through the job API; the exit code. */
+    private int refine(Integer port, String job, String prompt) {
+        String base;
+        try {
+            base = baseUrl(port);
+        } catch (IOException e) {
+            out.println("Cannot tell where Reelbox listens: " + e.getMessage() + ". Give --port N.");
+            return 1;
+        }
+        try {
+            String body = JobBoard.JSON.createObjectNode().put("prompt", prompt).toString();
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/"
+                    + URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20") + "/refine"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+            JsonNode answer = JobBoard.JSON.readTree(r.body());
+            if (r.statusCode() / 100 == 2) {
+                out.println("Refining " + answer.path("refines").asText() + ": job " + answer.path("job").asText()
+                        + " is in the inbox; its video will be the next version");
+                return 0;
+            }
+            out.println("Not done (" + r.statusCode() + "): " + answer.path("message").asText(r.body()));
+            return 1;
+        } catch (IOException e) {
+            out.println("Cannot reach Reelbox at " + base + ": " + e.getMessage() + ". Is the daemon running?");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     /**
@@ -205,6 +239,7 @@ public final class StatusCommand {
         out.println("usage: java -jar reelbox.jar status [--port N]\n"
                 + "       java -jar reelbox.jar retry JOB-ID [--port N]\n"
                 + "       java -jar reelbox.jar cancel JOB-ID [--port N]\n"
+                + "       java -jar reelbox.jar refine JOB-ID|VIDEO \"what to change\" [--port N]\n"
                 + "       java -jar reelbox.jar health [--port N]   (exit 0 when the daemon is alive)");
         return 2;
     }

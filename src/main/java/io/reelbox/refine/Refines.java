@@ -52,7 +52,8 @@ public final class Refines {
         }
         FinishedJobs.Finished target = resolve(name);
         List<Job.Refine.Medium> media = mediaOf(target);
-        job.refine = new Job.Refine(target.video(), target.root(), target.history(), media, null, null);
+        job.refine = new Job.Refine(target.video(), target.root(), target.history(), media,
+                target.json().path("draft_sha256").asText(null), null, null);
         job.sessionId = target.json().path("session_id").asText(null);
         job.taskId = target.json().path("task_id").asText(null);
         // The session, if alive, holds the earlier media and every earlier prompt; only new media are uploaded.
@@ -109,7 +110,7 @@ public final class Refines {
         List<String> missing = job.refine.priorMedia().stream().map(Job.Refine.Medium::file).filter(p -> !Files.isRegularFile(Path.of(p))).toList();
         if (!missing.isEmpty()) {
             throw new JobFailure(Failure.REFINE_INPUTS_MISSING, "refine-inputs-missing", "the session of " + job.refine.target()
-                    + " is gone, and rebuilding it needs the media it was made from, which are no longer in .done/: "
+                    + " cannot be continued, and rebuilding it needs the media it was made from, which are no longer in .done/: "
                     + String.join(", ", missing));
         }
     }

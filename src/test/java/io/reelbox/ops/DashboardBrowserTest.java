@@ -129,6 +129,25 @@ class DashboardBrowserTest {
         await().atMost(RENDER).until(() -> job("done", "long-one") != null);
     }
 
+    @Test
+    void aFinishedVideoIsRefinedFromItsRefineBoxAndTheVersionsShowAsAChain() throws Exception {
+        Path a = Probe.still(root.resolve("sunrise.jpg"), "testsrc2=s=1280x720");
+        FolderJob.drop(daemon.inbox, "teaser", "prompt: a 4 second video\n", a);
+        OpsClient api = OpsClient.of(daemon);
+        browser.get(api.base + "/");
+        WebElement done = await().atMost(RENDER).until(() -> job("done", "teaser"), e -> e != null);
+        assertEquals("versions: teaser", done.findElement(By.className("chain")).getText());
+
+        done.findElement(By.className("refine-prompt")).sendKeys("make it 2 seconds");
+        done.findElement(By.cssSelector("form.refine button")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> (Boolean) js("const r = document.querySelector(\"#done li[data-job='teaser'] .refine-result\");"
+                + " return r !== null && r.textContent.startsWith('Refining: the next version of teaser is on its way');"));
+        await().atMost(RENDER).until(() -> Files.exists(daemon.outbox.resolve("teaser-v2.json")));
+        assertEquals(2.0, Probe.info(daemon.outbox.resolve("teaser-v2.mp4")).duration(), 0.1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> (Boolean) js("return [...document.querySelectorAll('#done .chain')]"
+                + ".map(c => c.textContent).filter(t => t === 'versions: teaser → v2').length === 2;"));
+    }
+
     private WebElement job(String list, String name) {
         var found = browser.findElements(By.cssSelector("#" + list + " li[data-job='" + name + "']"));
         return found.isEmpty() ? null : found.get(0);
