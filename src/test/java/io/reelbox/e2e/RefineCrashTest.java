@@ -70,8 +70,14 @@ class RefineCrashTest {
                         .anyMatch(l -> l.contains("Job " + job + "-") && l.contains(point)));
                 d.kill();
             }
-            // The kill landed mid-job: the refine is still in .processing/, its version not yet reported.
-            assertEquals(1, list(inbox.resolve(".processing")).size(), "killed at '" + point + "' before the job ended");
+            // The kill landed mid-job: the refine is still in .processing/, its version not yet reported. Between the
+            // video's publication and its report there are only milliseconds: a kill that lands after them finds the job
+            // ended, and then this round checks that a restart makes nothing more (the stub-driven CrashResumeTest
+            // holds a job exactly there).
+            boolean endedFirst = point.equals(": wrote ") && Files.exists(outbox.resolve("promo-v" + (k + 1) + ".json"));
+            if (!endedFirst) {
+                assertEquals(1, list(inbox.resolve(".processing")).size(), "killed at '" + point + "' before the job ended");
+            }
             if (!point.equals(": wrote ")) {
                 assertFalse(Files.exists(outbox.resolve("promo-v" + (k + 1) + ".mp4")), "killed at '" + point + "' before publishing");
             }
