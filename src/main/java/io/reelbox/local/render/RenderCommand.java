@@ -32,16 +32,6 @@ public final class RenderCommand {
      */
     public enum Streams { BOTH, VIDEO, AUDIO, MEASURE }
 
-    /**
-     * How every MP4 is written, as YouTube's upload spec asks: the index (moov) first, no edit list. Without an edit
-     * list nothing hides the encoders' delays, so the picture's B-frame delay is written as negative composition
-     * offsets, and the sound gives up its first {@link #AAC_PRIMING} samples (see {@link #outputs}).
-     */
-    static final List<String> MP4 = List.of("-use_editlist", "0", "-movflags", "+faststart+negative_cts_offsets",
-            "-map_metadata", "-1", "-f", "mp4");
-    /** The silent samples AAC's encoder puts before the sound; a player without an edit list plays them. */
-    static final int AAC_PRIMING = 1024;
-
     private final JsonNode draft;
     private final Map<String, Path> media;
     private final Path scratch;
@@ -125,7 +115,7 @@ public final class RenderCommand {
         if (streams == Streams.MEASURE) {
             c.args.addAll(List.of("-f", "null", "-progress", "pipe:1", "-nostats", "-"));
         } else {
-            c.args.addAll(MP4);
+            c.args.addAll(Encoding.MP4);
             c.args.addAll(List.of("-y", "-progress", "pipe:1", "-nostats", output.toString()));
         }
         return new Command(c.args, c.total);
@@ -331,30 +321,16 @@ public final class RenderCommand {
         }
     }
 
-    /** The encoders' arguments: H.264 veryfast CRF 23 (capped under a zoom) and AAC. */
+    /** The graph's outputs and the encoders' arguments ({@link Encoding}), or the loudness measurement. */
     private List<String> outputs(Streams streams) {
         List<String> outputs = new ArrayList<>();
         if (picture) {
             g.append("[").append(v).append("]null[vout];\n");
-            // A keyframe at least every 2 s (closed GOPs, x264's default), so a player seeks where it is asked to.
-            outputs.addAll(List.of("-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-g", String.valueOf(2 * fps)));
-            if (streams == Streams.VIDEO) {
-                // One of two halves made side by side: two encoder threads each fill two cores, with about 25 MB less
-                // memory per encoder than x264's own choice (three).
-                outputs.addAll(List.of("-threads", "2"));
-            }
             boolean zoom = false;
             for (JsonNode sg : videoTrack.path("sg")) {
                 zoom |= sg.path("zoom").asBoolean(false);
             }
-            if (zoom) {
-                // A slow zoom changes every pixel of every frame: at CRF 23 it would take ten times the bits of the rest.
-                // The cap costs x264 time (about 4 % on the reference job), so only zooms pay it.
-                long maxrate = (long) w * h * fps / 10;
-                outputs.addAll(List.of("-maxrate", String.valueOf(maxrate), "-bufsize", String.valueOf(maxrate * 2)));
-            }
-            outputs.addAll(List.of("-pix_fmt", "yuv420p", "-r", String.valueOf(fps)));
-            outputs.addAll(colour.tags());
+            outputs.addAll(Encoding.video(w, h, fps, streams == Streams.VIDEO, zoom, colour));
         }
         if (streams == Streams.MEASURE) {
             g.append("[").append(a).append("]").append(Loudness.measuring(loudness.target())).append("[aout];\n");
@@ -363,8 +339,8 @@ public final class RenderCommand {
             // The priming samples come first in the file: the sound starts that much earlier, so it stays on the picture
             // (measured: a beep at 2.000 s plays at 2.000 s) and the stream lasts as long as the video.
             g.append("[").append(a).append("]anull").append(loudness == null ? "" : loudness.applying())
-                    .append(",atrim=start_sample=").append(AAC_PRIMING).append(",asetpts=PTS-STARTPTS[aout];\n");
-            outputs.addAll(List.of("-map", "[aout]", "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2"));
+                    .append(",atrim=start_sample=").append(Encoding.AAC_PRIMING).append(",asetpts=PTS-STARTPTS[aout];\n");
+            outputs.addAll(Encoding.audio());
         }
         return outputs;
     }

@@ -57,7 +57,7 @@ public record RenderPlan(List<Command> video, boolean separateSound, List<String
         Files.writeString(list, "file '" + first.toAbsolutePath() + "'\nfile '" + second.toAbsolutePath() + "'\n", StandardCharsets.UTF_8);
         List<String> join = new java.util.ArrayList<>(List.of("-f", "concat", "-safe", "0", "-i", list.toString(), "-i",
                 soundFile(scratch).toString(), "-map", "0:v", "-map", "1:a", "-c", "copy"));
-        join.addAll(RenderCommand.MP4);
+        join.addAll(Encoding.MP4);
         join.addAll(List.of("-y", output.toString()));
         return new RenderPlan(List.of(a, b), true, join, a.totalFrames() + b.totalFrames());
     }
