@@ -22,9 +22,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reelbox.config.Settings;
 
 /**
- * {@code reelbox status | retry JOB | cancel JOB | refine JOB PROMPT | health [--port N]}: the job view of a running daemon as a table, and
- * its two actions, through the job API (the same one the dashboard uses), and its liveness. The port comes from the settings, or from
- * {@code <work-dir>/http.json} when the settings say 0; {@code --port} overrides both.
+ * {@code reelbox status | retry JOB | cancel JOB | refine JOB PROMPT | health [--port N]}: the job view of a running
+ * daemon as a table, its actions, through the job API (the same one the dashboard uses), and its liveness. The port
+ * comes from the settings, or from {@code <work-dir>/http.json} when the settings say 0; {@code --port} overrides both.
  */
 public final class StatusCommand {
 
@@ -43,7 +43,10 @@ public final class StatusCommand {
         return List.of("status", "retry", "cancel", "health", "refine").contains(command);
     }
 
-    /** Runs {@code args} ({@code status}, {@code retry JOB}, {@code cancel JOB}, each with an optional --port N); the exit code. */
+    /**
+     * Runs {@code args} ({@code status}, {@code retry JOB}, {@code cancel JOB}, {@code refine JOB PROMPT…}, {@code health},
+     * each with an optional --port N); the exit code.
+     */
     public int run(String... args) {
         List<String> words = new ArrayList<>();
         Integer port = null;
@@ -58,11 +61,9 @@ public final class StatusCommand {
                 words.add(args[i]);
             }
         }
-        if (!words.isEmpty() && words.get(0).equals("refine")) {
-            return words.size() >= 3 ? refine(port, words.get(1), String.join(" ", words.subList(2, words.size()))) : usage();
-        }
+        boolean refine = !words.isEmpty() && words.get(0).equals("refine");
         boolean action = !words.isEmpty() && !words.get(0).equals("status") && !words.get(0).equals("health");
-        if (words.isEmpty() || words.size() != (action ? 2 : 1) || !handles(words.get(0))) {
+        if (words.isEmpty() || !handles(words.get(0)) || (refine ? words.size() < 3 : words.size() != (action ? 2 : 1))) {
             return usage();
         }
         String base;
@@ -79,13 +80,20 @@ public final class StatusCommand {
             if (!action) {
                 return status(base);
             }
+            // retry and cancel send nothing; refine sends the rest of the words as its prompt.
+            HttpRequest.BodyPublisher sent = refine ? HttpRequest.BodyPublishers.ofString(JobBoard.JSON.createObjectNode()
+                    .put("prompt", String.join(" ", words.subList(2, words.size()))).toString()) : HttpRequest.BodyPublishers.noBody();
             HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/"
                     + URLEncoder.encode(words.get(1), StandardCharsets.UTF_8).replace("+", "%20") + "/" + words.get(0)))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+                    .header("Content-Type", "application/json").POST(sent));
             JsonNode body = JobBoard.JSON.readTree(r.body());
             if (r.statusCode() / 100 == 2) {
-                out.println(words.get(0).equals("retry") ? "Retried: " + words.get(1) + " is back in the inbox as "
-                        + body.path("inbox").asText() : "Cancelling " + words.get(1) + ": it stops at its next step");
+                out.println(switch (words.get(0)) {
+                    case "retry" -> "Retried: " + words.get(1) + " is back in the inbox as " + body.path("inbox").asText();
+                    case "refine" -> "Refining " + body.path("refines").asText() + ": job " + body.path("job").asText()
+                            + " is in the inbox; its video will be the next version";
+                    default -> "Cancelling " + words.get(1) + ": it stops at its next step";
+                });
                 return 0;
             }
             out.println("Not done (" + r.statusCode() + "): " + body.path("message").asText(r.body()));
@@ -118,37 +126,6 @@ public final class StatusCommand {
             throw new IOException("reelbox.http.port is 0 and " + file + " does not exist");
         }
         return JobBoard.JSON.readTree(file.toFile()).path("url").asText();
-    }
-
-    /** {@code refine JOB PROMPT}: a new version of a finished video, through the job API; the exit code. */
-    private int refine(Integer port, String job, String prompt) {
-        String base;
-        try {
-            base = baseUrl(port);
-        } catch (IOException e) {
-            out.println("Cannot tell where Reelbox listens: " + e.getMessage() + ". Give --port N.");
-            return 1;
-        }
-        try {
-            String body = JobBoard.JSON.createObjectNode().put("prompt", prompt).toString();
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/"
-                    + URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20") + "/refine"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
-            JsonNode answer = JobBoard.JSON.readTree(r.body());
-            if (r.statusCode() / 100 == 2) {
-                out.println("Refining " + answer.path("refines").asText() + ": job " + answer.path("job").asText()
-                        + " is in the inbox; its video will be the next version");
-                return 0;
-            }
-            out.println("Not done (" + r.statusCode() + "): " + answer.path("message").asText(r.body()));
-            return 1;
-        } catch (IOException e) {
-            out.println("Cannot reach Reelbox at " + base + ": " + e.getMessage() + ". Is the daemon running?");
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
     }
 
     /**
