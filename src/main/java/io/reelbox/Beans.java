@@ -47,6 +47,8 @@ import io.reelbox.ops.JobBoard;
 import io.reelbox.ops.JobMetrics;
 import io.reelbox.ops.OpsServer;
 import io.reelbox.ops.Posters;
+import io.reelbox.refine.RefineRequests;
+import io.reelbox.refine.Refines;
 import io.reelbox.pool.RenderPool;
 
 /**
@@ -104,7 +106,7 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         }
         beans.bind("inboxWatch", new io.reelbox.inbox.InboxWatchScheduler());
         beans.bind("inputCheck", new InputCheck(settings));
-        io.reelbox.refine.Refines refines = new io.reelbox.refine.Refines(settings, journal);
+        Refines refines = new Refines(settings, journal);
         beans.bind("refines", refines);
         beans.bind("outcomes", new Outcomes(scanner.layout(), outbox, credits, registry, journal));
         beans.bind("creditGate", credits);
@@ -113,7 +115,7 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
         beans.bind("retryAfter", new HonourRetryAfter());
         beans.bind("listeners", new Listeners(settings));
         beans.bind("hmac", new HmacSigner());
-        OpsServer ops = bindOperations(context, settings, registry, scanner, intake, disks, credits, pool, embedded);
+        OpsServer ops = bindOperations(context, settings, registry, scanner, intake, disks, credits, pool, embedded, refines);
         return new Beans(settings, pool, registry, scanner, ops, cluster);
     }
 
@@ -122,7 +124,8 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
      * Camel's route metrics and the {@code micrometer:} endpoints of the routes share, and the job API.
      */
     private static OpsServer bindOperations(CamelContext context, Settings settings, JobRegistry registry, InboxScanner scanner,
-                                            Intake intake, DiskGate disks, CreditGate credits, RenderPool pool, boolean embedded) {
+                                            Intake intake, DiskGate disks, CreditGate credits, RenderPool pool, boolean embedded,
+                                            Refines refines) {
         var beans = context.getRegistry();
         Path workDir = settings.path("reelbox.work-dir");
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -146,8 +149,7 @@ public record Beans(Settings settings, RenderPool pool, JobRegistry registry, In
                 new DaemonState(settings, credits, disks, embedded ? "embedded (local backend, ffmpeg)"
                         : String.join(", ", pool.nodes().stream().map(n -> n.url()).toList())), disks::parkedJobs);
         beans.bind("jobApi", new JobApi(board, new JobActions(board, registry, scanner.layout(), workDir, settings),
-                new io.reelbox.refine.RefineRequests(context.getRegistry().lookupByNameAndType("refines", io.reelbox.refine.Refines.class),
-                        settings.path("reelbox.inbox"))));
+                new RefineRequests(refines, settings.path("reelbox.inbox"))));
         Posters posters = new Posters(workDir, () -> Ffmpeg.locate(settings.get("reelbox.local.ffmpeg", ""), workDir.resolve("bin")));
         return new OpsServer(settings, board, posters, workDir, meters);
     }

@@ -12,6 +12,9 @@ import jakarta.activation.FileDataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.attachment.AttachmentMessage;
 
+import io.reelbox.failure.JobFailure;
+import io.reelbox.refine.RefineRequests;
+
 /**
  * The job API as the routes in {@code routes/api.yaml} call it: reads the request off the exchange and puts a JSON
  * answer with its status code back. Nothing of the request's headers goes back out.
@@ -20,9 +23,9 @@ public final class JobApi {
 
     private final JobBoard board;
     private final JobActions actions;
-    private final io.reelbox.refine.RefineRequests refines;
+    private final RefineRequests refines;
 
-    public JobApi(JobBoard board, JobActions actions, io.reelbox.refine.RefineRequests refines) {
+    public JobApi(JobBoard board, JobActions actions, RefineRequests refines) {
         this.board = board;
         this.actions = actions;
         this.refines = refines;
@@ -60,10 +63,10 @@ public final class JobApi {
             return;
         }
         try {
-            answer(exchange, ApiAnswer.accepted(io.reelbox.refine.RefineRequests.json(JobBoard.JSON, refines.queue(id, prompt))));
+            answer(exchange, ApiAnswer.accepted(RefineRequests.json(JobBoard.JSON, refines.queue(id, prompt))));
         } catch (IllegalArgumentException e) {
             answer(exchange, ApiAnswer.error(400, "no-prompt", e.getMessage()));
-        } catch (io.reelbox.failure.JobFailure missing) {
+        } catch (JobFailure missing) {
             answer(exchange, ApiAnswer.error(404, missing.code(), missing.getMessage()));
         }
     }

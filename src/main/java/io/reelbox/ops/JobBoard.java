@@ -27,6 +27,7 @@ import io.reelbox.inbox.InboxScanner;
 import io.reelbox.job.Job;
 import io.reelbox.job.Outcomes;
 import io.reelbox.job.JobRegistry;
+import io.reelbox.refine.FinishedJobs;
 
 /**
  * What the job API and the dashboard show, read from where the truth already is: the jobs in flight from the
@@ -164,8 +165,7 @@ public final class JobBoard {
         }
         n.put("duration_s", seconds);
         // Its place in a chain of refines: the first video's name, this version, and what it refined.
-        String video = first.path("video").asText().replaceFirst("\\.mp4$", "");
-        n.put("root", first.path("refine").path("root").asText(video)).put("version", first.path("refine").path("version").asInt(1));
+        n.put("root", FinishedJobs.root(first)).put("version", FinishedJobs.version(first));
         if (first.has("refines")) {
             n.put("refines", first.path("refines").asText());
         }

@@ -37,11 +37,11 @@ public final class FinishedJobs {
 
         /** The first video of its chain of refines (its own name when it refines nothing). */
         public String root() {
-            return json.path("refine").path("root").asText(video());
+            return FinishedJobs.root(json);
         }
 
         public int version() {
-            return json.path("refine").path("version").asInt(1);
+            return FinishedJobs.version(json);
         }
 
         /** Every prompt that made this version, in order. */
@@ -57,12 +57,24 @@ public final class FinishedJobs {
         }
     }
 
+    /** A report's chain of refines: the first video's name (the report's own video when it refines nothing). */
+    public static String root(JsonNode report) {
+        return report.path("refine").path("root").asText(report.path("video").asText().replaceFirst("\\.mp4$", ""));
+    }
+
+    /** A report's version in its chain: 1 for a video that refines nothing. */
+    public static int version(JsonNode report) {
+        return report.path("refine").path("version").asInt(1);
+    }
+
     private final Path outbox;
     private final Path done;
+    private final Path failed;
 
     public FinishedJobs(Path outbox, Path inbox) {
         this.outbox = outbox;
         this.done = inbox.resolve(".done");
+        this.failed = inbox.resolve(".failed");
     }
 
     /** Every completed job's report in the outbox, one per video. */
@@ -86,10 +98,6 @@ public final class FinishedJobs {
             throw new java.io.UncheckedIOException(e);
         }
         return out;
-    }
-
-    public Optional<Finished> byJobId(String id) {
-        return all().stream().filter(f -> f.jobId().equals(id)).findFirst();
     }
 
     /**
@@ -123,8 +131,7 @@ public final class FinishedJobs {
     }
 
     /** The failed jobs' folders in {@code .failed/} (a refine of one is pointed at retry instead). */
-    public List<String> failedNames(Path inbox) {
-        Path failed = inbox.resolve(".failed");
+    public List<String> failedNames() {
         if (!Files.isDirectory(failed)) {
             return List.of();
         }

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
-import io.reelbox.failure.JobFailure;
 
 /**
  * A refine asked for through the job API (the dashboard's Refine box, {@code reelbox refine}): written into the inbox
@@ -50,12 +49,7 @@ public final class RefineRequests {
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("Say what to change, for example \"make it 10 seconds\"");
         }
-        FinishedJobs.Finished found;
-        try {
-            found = refines.resolve(target);
-        } catch (JobFailure missing) {
-            throw missing;
-        }
+        FinishedJobs.Finished found = refines.resolve(target);
         // The sidecar names the job (or video) the request named: a job id stays that version; a name means its latest.
         Map<String, String> sidecar = new LinkedHashMap<>();
         sidecar.put("refine", target);

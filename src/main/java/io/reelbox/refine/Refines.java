@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.camel.Exchange;
@@ -39,10 +41,6 @@ public final class Refines {
         this.journal = journal;
     }
 
-    public FinishedJobs finished() {
-        return finished;
-    }
-
     /** Route step, before the token: resolves a refine job's target once (a resumed job keeps what it found). */
     public void prepare(Exchange exchange) {
         Job job = Job.of(exchange);
@@ -50,8 +48,9 @@ public final class Refines {
         if (name == null || job.refine != null) {
             return;
         }
-        FinishedJobs.Finished target = resolve(name);
-        List<Job.Refine.Medium> media = mediaOf(target);
+        List<FinishedJobs.Finished> all = finished.all();
+        FinishedJobs.Finished target = resolve(name, all);
+        List<Job.Refine.Medium> media = mediaOf(target, all);
         job.refine = new Job.Refine(target.video(), target.root(), target.history(), media,
                 target.json().path("draft_sha256").asText(null), null, null);
         job.sessionId = target.json().path("session_id").asText(null);
@@ -67,7 +66,10 @@ public final class Refines {
 
     /** The finished video {@code name} means, or a failure that lists what there is. */
     public FinishedJobs.Finished resolve(String name) {
-        List<FinishedJobs.Finished> all = finished.all();
+        return resolve(name, finished.all());
+    }
+
+    private FinishedJobs.Finished resolve(String name, List<FinishedJobs.Finished> all) {
         Optional<FinishedJobs.Finished> byId = all.stream().filter(f -> f.jobId().equals(name)).findFirst();
         if (byId.isPresent()) {
             return byId.get();
@@ -82,7 +84,7 @@ public final class Refines {
         if (exact.isPresent()) {
             return exact.get();
         }
-        if (finished.failedNames(inbox).stream().anyMatch(f -> f.equals(name) || f.startsWith(name + "-"))) {
+        if (finished.failedNames().stream().anyMatch(f -> f.equals(name) || f.startsWith(name + "-"))) {
             throw new JobFailure(Failure.REFINE_TARGET_MISSING, "refine-target-missing", "'" + name + "' failed and made no video "
                     + "to refine: retry it instead (the dashboard's Retry, or java -jar reelbox.jar retry JOB-ID), then refine the video it makes");
         }
@@ -93,14 +95,22 @@ public final class Refines {
                 + String.join(", ", names.subList(0, Math.min(20, names.size())))) : "; did you mean " + String.join(", ", similar) + "?"));
     }
 
-    /** The media {@code target} was made from, in order, and where each is now (or should be, when its folder is gone). */
-    private List<Job.Refine.Medium> mediaOf(FinishedJobs.Finished target) {
+    /**
+     * The media {@code target} was made from, in order, and where each is now (or should be, when its folder is gone):
+     * each job's folder in {@code .done/} is looked for once, among the reports already read.
+     */
+    private List<Job.Refine.Medium> mediaOf(FinishedJobs.Finished target, List<FinishedJobs.Finished> all) {
+        Map<String, Path> dirs = new HashMap<>();
         List<Job.Refine.Medium> out = new ArrayList<>();
         for (JsonNode m : target.json().path("media_files")) {
             String id = m.path("job_id").asText();
-            Optional<FinishedJobs.Finished> owner = finished.byJobId(id);
-            Path dir = owner.flatMap(finished::doneDir).orElse(inbox.resolve(".done").resolve(owner.map(FinishedJobs.Finished::jobName).orElse(id)));
-            out.add(new Job.Refine.Medium(id, m.path("path").asText(), dir.resolve(m.path("path").asText()).toAbsolutePath().toString()));
+            Path dir = dirs.computeIfAbsent(id, k -> {
+                Optional<FinishedJobs.Finished> owner = all.stream().filter(f -> f.jobId().equals(k)).findFirst();
+                return owner.flatMap(finished::doneDir)
+                        .orElse(inbox.resolve(".done").resolve(owner.map(FinishedJobs.Finished::jobName).orElse(k)));
+            });
+            String path = m.path("path").asText();
+            out.add(new Job.Refine.Medium(id, path, dir.resolve(path).toAbsolutePath().toString()));
         }
         return out;
     }
