@@ -38,11 +38,6 @@ final class PromptStep implements Step {
         sessions.ensure(job, false);
         JobSpec spec = job.claimed().spec();
         prompts.sendPreludes(job);
-        if (job.refine != null && job.refine.draftBefore() == null && !r.promptSent) {
-            // What the earlier version is, to tell a follow-up that changed nothing (VerifyStep).
-            job.refine = job.refine.withDraftBefore(io.reelbox.job.DraftSummary.fingerprint(chain.draft(job)));
-            chain.journal().save(job);
-        }
         if (r.promptSent) {
             // Sent before a restart: the contract forbids sending it again; the state will show what it did.
             LOG.info("Job {}: render {} was prompted before the restart; not sending it again", job.id(), job.current + 1);

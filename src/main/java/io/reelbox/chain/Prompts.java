@@ -35,6 +35,7 @@ final class Prompts {
         r.prompt = text;
         r.streamDropped = false;
         r.draft = chain.draft(job);
+        r.draftBefore = DraftSummary.fingerprint(r.draft);
         r.promptSent = true;
         chain.journal().save(job);
         try {

@@ -39,8 +39,8 @@ final class VerifyStep implements Step {
         if (!sessions.ensure(job, true)) {
             r.draft = prompts.awaitDraft(job, r);
         }
-        if (job.refine != null && io.reelbox.job.DraftSummary.fingerprint(r.draft).equals(job.refine.draftBefore())) {
-            // The draft is the earlier version's, to the byte: a new video would be the same video.
+        if (job.refine != null && DraftSummary.fingerprint(r.draft).equals(r.draftBefore)) {
+            // The draft is the one before the prompt (journaled with it), to the byte: a new video would be the same video.
             throw new JobFailure(Failure.NOTHING_TO_CHANGE, "nothing-to-change", "\"" + r.prompt + "\" changed nothing in "
                     + job.refine.target() + (r.replies.isEmpty() ? "" : "; the agent said: " + Chain.oneLine(String.join(" ", r.replies))));
         }

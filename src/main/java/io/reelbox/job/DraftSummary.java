@@ -15,7 +15,6 @@ public final class DraftSummary {
     private DraftSummary() {
     }
 
-    /** A draft is ready to export when it has tracks and at least one track has segments. */
     /** A draft's fingerprint: the same draft, the same hash ("none" for no draft). */
     public static String fingerprint(JsonNode draft) {
         if (draft == null) {
@@ -29,6 +28,7 @@ public final class DraftSummary {
         }
     }
 
+    /** A draft is ready to export when it has tracks and at least one track has segments. */
     public static boolean ready(JsonNode draft) {
         if (draft == null || !draft.path("t").isArray()) {
             return false;

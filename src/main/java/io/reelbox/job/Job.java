@@ -36,6 +36,8 @@ public final class Job {
         /** Written to the journal before the prompt goes out: once true, this prompt is never sent again. */
         public boolean promptSent;
         public JsonNode draft;
+        /** The fingerprint of the session's draft just before this render's prompt went out ({@link DraftSummary}). */
+        public String draftBefore;
         public String renderId;
         /** The completed status: where to download from and how many bytes to expect. */
         public io.reelbox.nemo.RenderStatus completed;
@@ -76,23 +78,18 @@ public final class Job {
      * A refine job ({@code refine:} in the sidecar): the earlier video it refines ({@code target}, a version of
      * {@code root}), every prompt that made it ({@code history}, replayed into a new session when the old one is gone),
      * the media it was made from ({@code priorMedia}, absolute paths in {@code .done/}, read in place), the fingerprint
-     * of its draft ({@code targetDraft}: a session still holding exactly that draft can be continued), whether the
-     * session was continued or rebuilt ({@code session}, null before the check) and a hash of the draft before the
-     * new prompt ({@code draftBefore}): the same draft after it means the prompt changed nothing.
+     * of its draft ({@code targetDraft}: a session still holding exactly that draft can be continued), and whether the
+     * session was continued or rebuilt ({@code session}, null before the check).
      */
     public record Refine(String target, String root, List<String> history, List<Medium> priorMedia, String targetDraft,
-                         String session, String draftBefore) {
+                         String session) {
 
         /** An earlier medium: the job that brought it, its path in that job's folder, and where that is now. */
         public record Medium(String jobId, String path, String file) {
         }
 
         public Refine withSession(String how) {
-            return new Refine(target, root, history, priorMedia, targetDraft, how, draftBefore);
-        }
-
-        public Refine withDraftBefore(String hash) {
-            return new Refine(target, root, history, priorMedia, targetDraft, session, hash);
+            return new Refine(target, root, history, priorMedia, targetDraft, how);
         }
     }
 

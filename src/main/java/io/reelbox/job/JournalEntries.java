@@ -22,7 +22,7 @@ public final class JournalEntries {
 
     /** One render's progress. */
     public record RenderEntry(String output, String prompt, boolean promptSent, String renderId, List<String> failedRenderIds,
-                              String published, List<String> replies, String summary, boolean streamDropped) {
+                              String published, List<String> replies, String summary, boolean streamDropped, String draftBefore) {
     }
 
     /** A job's progress, enough to rebuild it after a crash, on this node or another. */
@@ -39,7 +39,7 @@ public final class JournalEntries {
         List<RenderEntry> renders = new ArrayList<>();
         for (Job.Render r : job.renders) {
             renders.add(new RenderEntry(r.output, r.prompt, r.promptSent, r.renderId, List.copyOf(r.failedRenderIds),
-                    r.published == null ? null : r.published.toString(), r.replies, r.summary, r.streamDropped));
+                    r.published == null ? null : r.published.toString(), r.replies, r.summary, r.streamDropped, r.draftBefore));
         }
         ClaimedJob c = job.claimed();
         Entry e = new Entry(c.id(), c.name(), c.folderJob(), c.workDir().toString(),
@@ -102,6 +102,7 @@ public final class JournalEntries {
             r.replies = re.replies() == null ? List.of() : re.replies();
             r.summary = re.summary();
             r.streamDropped = re.streamDropped();
+            r.draftBefore = re.draftBefore();
         }
         return job;
     }

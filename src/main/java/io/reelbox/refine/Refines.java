@@ -52,7 +52,7 @@ public final class Refines {
         FinishedJobs.Finished target = resolve(name, all);
         List<Job.Refine.Medium> media = mediaOf(target, all);
         job.refine = new Job.Refine(target.video(), target.root(), target.history(), media,
-                target.json().path("draft_sha256").asText(null), null, null);
+                target.json().path("draft_sha256").asText(null), null);
         job.sessionId = target.json().path("session_id").asText(null);
         job.taskId = target.json().path("task_id").asText(null);
         // The session, if alive, holds the earlier media and every earlier prompt; only new media are uploaded.
