@@ -203,33 +203,27 @@ final class Leases {
 
     /** Whether this node still holds the job under {@code epoch}, or the job is done (nobody else took it). */
     boolean holds(String jobId, long epoch) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT 1 FROM reelbox_job WHERE job_id = ? AND (state = 'done' OR (node = ? AND epoch = ?))")) {
-            s.setString(1, jobId);
-            s.setString(2, node);
-            s.setLong(3, epoch);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next();
-            }
-        }
+        return exists("SELECT 1 FROM reelbox_job WHERE job_id = ? AND (state = 'done' OR (node = ? AND epoch = ?))", jobId, epoch);
     }
 
+    /** Whether this node holds the running job under {@code epoch} (not: the job is done, or someone else's). */
     private boolean heldRunning(String jobId, long epoch) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT 1 FROM reelbox_job WHERE job_id = ? AND node = ? AND epoch = ? AND state = 'running'")) {
-            s.setString(1, jobId);
-            s.setString(2, node);
-            s.setLong(3, epoch);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next();
-            }
-        }
+        return exists("SELECT 1 FROM reelbox_job WHERE job_id = ? AND node = ? AND epoch = ? AND state = 'running'", jobId, epoch);
     }
 
     /** Whether any node has a row for this job (running or done). */
     boolean known(String jobId) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1 FROM reelbox_job WHERE job_id = ?")) {
+        return exists("SELECT 1 FROM reelbox_job WHERE job_id = ?", jobId, null);
+    }
+
+    /** Whether {@code sql} finds a row, bound to the job id and, when {@code epoch} is given, this node and that epoch. */
+    private boolean exists(String sql, String jobId, Long epoch) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, jobId);
+            if (epoch != null) {
+                s.setString(2, node);
+                s.setLong(3, epoch);
+            }
             try (ResultSet r = s.executeQuery()) {
                 return r.next();
             }
