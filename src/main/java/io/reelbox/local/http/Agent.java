@@ -55,7 +55,7 @@ final class Agent {
         sse(out, call);
         // A session that has a draft is edited by the next prompt, as the cloud's agent keeps its timeline state.
         Planner.Plan previous = sessions.plan(s);
-        Planner.Plan plan = previous != null && previous.draft() != null
+        Planner.Plan plan = previous != null
                 ? followUp.apply(prompt.toString(), s.language(), List.copyOf(s.media()), previous)
                 : planner.plan(prompt.toString(), s.language(), List.copyOf(s.media()));
         if (plan.draft() != null) {

@@ -3,6 +3,7 @@ package io.reelbox.local.plan;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.reelbox.inbox.MediaKind;
 import io.reelbox.local.MediaInfo;
 import io.reelbox.local.prompt.PromptReader;
 import io.reelbox.local.prompt.Request;
@@ -20,8 +21,8 @@ public final class FollowUp {
     private final Planner planner = new Planner();
 
     /**
-     * Edits {@code previous} (the session's last plan) as {@code prompt} asks, with {@code media} as the session holds
-     * them now.
+     * Edits {@code previous} (the session's last plan, which has a draft) as {@code prompt} asks, with {@code media} as
+     * the session holds them now.
      */
     public Planner.Plan apply(String prompt, String language, List<MediaInfo> media, Planner.Plan previous) {
         // A follow-up is short ("photos fixes"): read it in the language the first prompt was written in.
@@ -37,7 +38,7 @@ public final class FollowUp {
         List<MediaInfo> ordered = new ArrayList<>(visuals);
         media.stream().filter(FollowUp::isAudio).forEach(ordered::add);
         Planner.Plan plan = planner.plan(merged, ordered);
-        if (plan.draft() == null || previous.draft() == null) {
+        if (plan.draft() == null) {
             return plan;
         }
         List<String> changes = DraftDiff.between(previous.draft(), plan.draft());
@@ -58,7 +59,7 @@ public final class FollowUp {
     }
 
     private static boolean isAudio(MediaInfo m) {
-        return m.category().name().equals("AUDIO");
+        return m.category() == MediaKind.Category.AUDIO;
     }
 
     /** {@code before} with every concept that {@code now} states replaced, switches turned the other way included. */

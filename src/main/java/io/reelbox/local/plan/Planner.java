@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelbox.local.MediaInfo;
 import io.reelbox.local.Timeline;
+import io.reelbox.local.prompt.Platform;
 import io.reelbox.local.prompt.PromptReader;
 import io.reelbox.local.prompt.Request;
 
@@ -58,18 +59,22 @@ public final class Planner {
                     + (audios.isEmpty() ? "no media at all" : "only audio") + ". Upload a clip or a photo and ask again.", asked, media);
         }
         Durations lengths = Durations.of(r, visuals, notDone, changed);
-        if (r.platform() != null && r.seconds() == null && !r.platform().takes(lengths.total() / (double) FPS)) {
-            // Not asked for a length, and the media run past what the platform takes: made as long as it takes.
-            double fit = lengths.total() / (double) FPS > r.platform().maxSeconds() ? r.platform().maxSeconds() : r.platform().minSeconds();
-            changed.add(String.format(Locale.ROOT, "made it %d s, the %s %s takes (your media run %.1f s)", (int) fit,
-                    fit == r.platform().maxSeconds() ? "longest" : "shortest", r.platform().label(), lengths.total() / (double) FPS));
-            r = r.withSeconds(fit);
-            lengths = Durations.of(r, visuals, notDone, changed);
-        } else if (r.platform() != null && !r.platform().takes(lengths.total() / (double) FPS)) {
-            double made = lengths.total() / (double) FPS;
-            notDone.add(String.format(Locale.ROOT, "a video %s takes: it takes %d to %d s, and I kept the %.1f s you asked for; "
-                    + "ask for %s to post it there", r.platform().label(), r.platform().minSeconds(), r.platform().maxSeconds(), made,
-                    made > r.platform().maxSeconds() ? r.platform().maxSeconds() + " seconds or less" : "at least " + r.platform().minSeconds() + " seconds"));
+        Platform platform = r.platform();
+        double made = lengths.total() / (double) FPS;
+        if (platform != null && !platform.takes(made)) {
+            boolean tooLong = made > platform.maxSeconds();
+            if (r.seconds() == null) {
+                // Not asked for a length, and the media run past what the platform takes: made as long as it takes.
+                int fit = tooLong ? platform.maxSeconds() : platform.minSeconds();
+                changed.add(String.format(Locale.ROOT, "made it %d s, the %s %s takes (your media run %.1f s)", fit,
+                        tooLong ? "longest" : "shortest", platform.label(), made));
+                r = r.withSeconds(fit);
+                lengths = Durations.of(r, visuals, notDone, changed);
+            } else {
+                notDone.add(String.format(Locale.ROOT, "a video %s takes: it takes %d to %d s, and I kept the %.1f s you asked for; "
+                        + "ask for %s to post it there", platform.label(), platform.minSeconds(), platform.maxSeconds(), made,
+                        tooLong ? platform.maxSeconds() + " seconds or less" : "at least " + platform.minSeconds() + " seconds"));
+            }
         }
         int n = visuals.size();
         int[] d = lengths.d();
