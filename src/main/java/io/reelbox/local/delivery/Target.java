@@ -15,13 +15,9 @@ public record Target(int width, int height, int fps, double seconds, double loud
     /** Under this length EBU R128's integrated loudness says too little to hold a render to it, seconds. */
     public static final double LOUDNESS_MIN_SECONDS = 3.0;
 
-    public boolean hd() {
-        return (long) width * height >= 1280L * 720;
-    }
-
     /** The colour standard's name as ffmpeg prints and tags it. */
     public String colour() {
-        return hd() ? "bt709" : "smpte170m";
+        return Colour.of(width, height).standard();
     }
 
     /**

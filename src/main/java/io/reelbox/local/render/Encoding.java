@@ -3,6 +3,8 @@ package io.reelbox.local.render;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.reelbox.local.delivery.Colour;
+
 /**
  * How every video is encoded, and the container it is written in (README, "What every video meets"): H.264 High
  * (veryfast, CRF 23) with a keyframe at least every 2 s, yuv420p in the colour standard of its size; AAC-LC 160 kb/s

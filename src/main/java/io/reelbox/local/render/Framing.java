@@ -1,5 +1,7 @@
 package io.reelbox.local.render;
 
+import io.reelbox.local.delivery.Colour;
+
 /**
  * Fits one segment's picture into the w×h frame. A picture of the frame's shape is scaled; one of another shape is
  * filled as the draft says: {@code blur} (a darkened, blurred copy of itself behind it, blurred at an eighth of

@@ -12,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.reelbox.local.Timeline;
+import io.reelbox.local.delivery.Colour;
 
 /**
  * One draft as one ffmpeg run: a single filtergraph, written to a script file so user text and paths need no

@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.reelbox.local.delivery.Colour;
+
 /** The encoders' arguments; what they make is measured on rendered MP4s (ColourAndContainerTest, DeliveryTest). */
 class EncodingTest {
 
