@@ -10,19 +10,26 @@ final class Boxes {
     private Boxes() {
     }
 
-    static List<ByteBuffer> children(ByteBuffer parent, String type) {
-        List<ByteBuffer> out = new ArrayList<>();
+    /** Each box inside {@code parent}'s payload, in order: its type and a view of its own payload. */
+    static void forEach(ByteBuffer parent, java.util.function.BiConsumer<String, ByteBuffer> visit) {
         int at = parent.position();
         while (at + 8 <= parent.limit()) {
             long size = parent.getInt(at) & 0xffffffffL;
             if (size < 8 || at + size > parent.limit()) {
-                break;
+                return;
             }
-            if (Mp4Layout.type(parent.getInt(at + 4)).equals(type)) {
-                out.add(parent.duplicate().position(at + 8).limit((int) (at + size)));
-            }
+            visit.accept(Mp4Layout.type(parent.getInt(at + 4)), parent.duplicate().position(at + 8).limit((int) (at + size)));
             at += (int) size;
         }
+    }
+
+    static List<ByteBuffer> children(ByteBuffer parent, String type) {
+        List<ByteBuffer> out = new ArrayList<>();
+        forEach(parent, (t, payload) -> {
+            if (t.equals(type)) {
+                out.add(payload);
+            }
+        });
         return out;
     }
 

@@ -66,19 +66,12 @@ public record Mp4Layout(List<String> boxes, boolean moovFirst, boolean editList,
     }
 
     private static void walk(ByteBuffer b, String prefix, List<String> out) {
-        int at = b.position();
-        while (at + 8 <= b.limit()) {
-            long size = b.getInt(at) & 0xffffffffL;
-            String type = type(b.getInt(at + 4));
-            if (size < 8 || at + size > b.limit()) {
-                return;
-            }
+        Boxes.forEach(b, (type, payload) -> {
             out.add(prefix + type);
             if (CONTAINERS.contains(type)) {
-                walk(b.duplicate().position(at + 8).limit((int) (at + size)), prefix + type + "/", out);
+                walk(payload, prefix + type + "/", out);
             }
-            at += (int) size;
-        }
+        });
     }
 
     static String type(int fourcc) {
